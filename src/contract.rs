@@ -1,0 +1,207 @@
+//! The contract between scanning and reporting: `Finding`, `RuleDescriptor`, `Location`.
+//!
+//! Reporters read only these types; policies and parsers never see reporters. Everything here is
+//! plain data with a stable, documented JSON form (see `docs/output.md`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Severity of a rule, ordered from least to most severe so `>=` means "at least as bad".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule looks at: a trail configuration document or a single CloudTrail event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    Config,
+    Event,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Config => "config",
+            RuleKind::Event => "event",
+        }
+    }
+}
+
+/// Framework key (e.g. `pci-dss-v4.0`) to control ids, sorted for deterministic output.
+pub type Compliance = BTreeMap<String, Vec<String>>;
+
+/// The prefilter selector an event rule declares: a record can only match the rule if each
+/// listed field's value is one of the listed values. An empty selector means "every record".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSelector {
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "eventSource")]
+    pub event_source: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "eventName")]
+    pub event_name: Vec<String>,
+    /// Extra cheap equality fields (dotted path → allowed values), e.g. `userIdentity.type`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, Vec<String>>,
+}
+
+impl EventSelector {
+    pub fn is_empty(&self) -> bool {
+        self.event_source.is_empty() && self.event_name.is_empty() && self.fields.is_empty()
+    }
+}
+
+/// Everything a reporter needs to describe a rule; filled from a policy's `# METADATA` block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleDescriptor {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub kind: RuleKind,
+    /// Remediation text per input format (`cloudformation`, `terraform`, `live`, `events`, ...).
+    pub remediation: BTreeMap<String, String>,
+    pub compliance: Compliance,
+    /// Input formats the rule applies to (empty = all formats of its kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<EventSelector>,
+    /// Retired ids that still select this rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// `data.<package>` path the rule's `deny` set lives under.
+    pub package: String,
+    /// Path of the `.rego` file (`builtin:policies/config/x.rego` for the embedded pack).
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_resources: Vec<String>,
+    pub builtin: bool,
+}
+
+/// Where a finding points: a span in a file, and for events the record that produced it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    pub path: String,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    /// Zero-based index of the record within its file (event findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_index: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+}
+
+/// One result of one rule on one resource or event. The only type reporters consume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub kind: RuleKind,
+    pub title: String,
+    pub message: String,
+    /// Resource identity: logical id, Terraform address, trail ARN, or the event's principal.
+    pub resource: String,
+    pub location: Location,
+    pub compliance: Compliance,
+    pub evidence: serde_json::Value,
+    /// Stable across runs and unrelated edits: derived from rule id + path + resource identity.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// Sort key that makes output independent of thread scheduling.
+    pub fn sort_key(&self) -> (&str, u32, u32, Option<u64>, &str, &str) {
+        (
+            &self.location.path,
+            self.location.start_line,
+            self.location.start_column,
+            self.location.record_index,
+            &self.rule_id,
+            &self.resource,
+        )
+    }
+}
+
+/// A stable 64-bit FNV-1a fingerprint over NUL-separated parts, rendered as 16 hex digits.
+/// FNV is used (not `DefaultHasher`) because its output is fixed across Rust releases.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0u8)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_separates_parts() {
+        assert_eq!(
+            fingerprint(&["TGC001", "a.yaml", "Trail"]),
+            fingerprint(&["TGC001", "a.yaml", "Trail"])
+        );
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        // Pinned value: changing the algorithm would break every user's baseline.
+        assert_eq!(fingerprint(&[""]), "af63bd4c8601b7df");
+    }
+
+    #[test]
+    fn severity_orders_by_badness() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Low > Severity::Info);
+        assert_eq!(Severity::parse("HIGH"), Some(Severity::High));
+    }
+}

@@ -1,0 +1,9 @@
+//! trailguard: a policy-as-code compliance scanner for AWS CloudTrail configurations and logs.
+//!
+//! Data flows one way: discover → parse (with spans) → adapt to the model → evaluate (Rego) →
+//! filter → report → exit code. See `docs/architecture.md`.
+
+pub mod adapters;
+pub mod contract;
+pub mod model;
+pub mod syntax;
