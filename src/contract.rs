@@ -170,6 +170,91 @@ impl Finding {
     }
 }
 
+/// Something that went wrong in the tool (unreadable input, bad policy, bad parameter file):
+/// kept apart from findings, which are what policies say about the input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Stable machine-readable code, e.g. `input::parse`, `policy::syntax`, `policy::metadata`.
+    pub code: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// An input that was looked at but not checked, and why (not an error).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Record accounting for event scans: `read == evaluated + sum(skipped)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventStats {
+    pub files: u64,
+    pub bytes: u64,
+    pub records_read: u64,
+    pub records_evaluated: u64,
+    /// Reason (`outside-time-window`, `unparseable`, `not-an-event`, ...) → count.
+    pub records_skipped: BTreeMap<String, u64>,
+    /// Earliest and latest `eventTime` among evaluated records (RFC 3339 text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_event_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_event_time: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Files opened and recognised (config documents and event files).
+    pub files_scanned: u64,
+    /// Config documents evaluated (a live-export directory or a Terraform module counts once).
+    pub documents: u64,
+    /// Trails and event data stores evaluated.
+    pub resources: u64,
+    pub rules_evaluated: u64,
+    pub findings: u64,
+    /// Severity name → count, all five severities always present.
+    pub by_severity: BTreeMap<String, u64>,
+    pub skipped_files: u64,
+    pub errors: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<EventStats>,
+    /// True when at least one finding is at or above `--fail-on`.
+    pub failed: bool,
+}
+
+/// The result of one scan: what every reporter renders. Its JSON form is versioned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanReport {
+    pub version: u32,
+    pub tool: ToolInfo,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<Diagnostic>,
+    pub skipped: Vec<Skipped>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl ToolInfo {
+    pub fn current() -> ToolInfo {
+        ToolInfo { name: "trailguard".into(), version: env!("CARGO_PKG_VERSION").into() }
+    }
+}
+
+/// Version of the JSON report format; bump on incompatible changes.
+pub const REPORT_VERSION: u32 = 1;
+
 /// A stable 64-bit FNV-1a fingerprint over NUL-separated parts, rendered as 16 hex digits.
 /// FNV is used (not `DefaultHasher`) because its output is fixed across Rust releases.
 pub fn fingerprint(parts: &[&str]) -> String {
