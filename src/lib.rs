@@ -7,3 +7,4 @@ pub mod adapters;
 pub mod contract;
 pub mod model;
 pub mod syntax;
+pub mod policy;

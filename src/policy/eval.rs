@@ -1,0 +1,130 @@
+//! Evaluates config rules on one normalized document and turns `deny` entries into findings.
+//!
+//! Each worker owns an [`Evaluator`] (a clone of the prepared engine: cheap, modules are shared),
+//! so evaluation needs no locks and its result does not depend on scheduling.
+
+use super::Rule;
+use crate::contract::{fingerprint, Diagnostic, Finding, Location};
+use crate::model::Document;
+use serde_json::Value;
+
+pub struct Evaluator {
+    engine: regorus::Engine,
+}
+
+impl Evaluator {
+    pub fn new(engine: &regorus::Engine) -> Evaluator {
+        Evaluator { engine: engine.clone() }
+    }
+
+    /// Evaluate `rules` against `doc`. A rule that errors becomes a diagnostic naming the rule;
+    /// the other rules still run.
+    pub fn eval_document(&mut self, rules: &[&Rule], doc: &Document) -> (Vec<Finding>, Vec<Diagnostic>) {
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        let input = match serde_json::to_string(doc).map_err(|e| e.to_string()).and_then(|s| regorus::Value::from_json_str(&s).map_err(|e| e.to_string())) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(Diagnostic {
+                    code: "eval::input".into(),
+                    path: doc.path.clone(),
+                    line: None,
+                    column: None,
+                    message: format!("cannot build policy input: {e}"),
+                    help: None,
+                });
+                return (findings, errors);
+            }
+        };
+        self.engine.set_input(input);
+        for rule in rules {
+            match self.engine.eval_rule(rule.entry.clone()) {
+                Ok(v) => {
+                    let items = deny_items(&v);
+                    for item in items {
+                        match to_finding(rule, doc, &item) {
+                            Ok(f) => findings.push(f),
+                            Err(msg) => errors.push(Diagnostic {
+                                code: "policy::result".into(),
+                                path: rule.desc.source.clone(),
+                                line: None,
+                                column: None,
+                                message: format!("rule {} returned an invalid deny entry: {msg}", rule.desc.id),
+                                help: Some("a deny entry is an object with `msg` (string), `resource`, `loc` and optional `evidence`".into()),
+                            }),
+                        }
+                    }
+                }
+                Err(e) => errors.push(Diagnostic {
+                    code: "policy::eval".into(),
+                    path: doc.path.clone(),
+                    line: None,
+                    column: None,
+                    message: format!("rule {} failed: {}", rule.desc.id, first_line(&e.to_string())),
+                    help: Some(format!("policy file: {}", rule.desc.source)),
+                }),
+            }
+        }
+        (findings, errors)
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let msg = s.lines().rev().find_map(|l| l.trim().strip_prefix("error: ")).unwrap_or_else(|| s.lines().next().unwrap_or(s));
+    msg.to_string()
+}
+
+/// The elements of a `deny` set as JSON (undefined = none).
+pub fn deny_items(v: &regorus::Value) -> Vec<Value> {
+    if matches!(v, regorus::Value::Undefined) {
+        return Vec::new();
+    }
+    let json: Value = match v.to_json_str().ok().and_then(|s| serde_json::from_str(&s).ok()) {
+        Some(j) => j,
+        None => return Vec::new(),
+    };
+    match json {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    }
+}
+
+fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, String> {
+    let obj = item.as_object().ok_or_else(|| format!("expected an object, got {item}"))?;
+    let message = obj.get("msg").and_then(Value::as_str).ok_or("missing string `msg`")?.to_string();
+    let resource = match obj.get("resource") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => doc.path.clone(),
+    };
+    let loc = obj.get("loc").and_then(Value::as_object);
+    let num = |k: &str| loc.and_then(|l| l.get(k)).and_then(Value::as_u64).map(|n| n as u32);
+    let path = loc.and_then(|l| l.get("path")).and_then(Value::as_str).unwrap_or(&doc.path).to_string();
+    let start_line = num("line").unwrap_or(1).max(1);
+    let start_column = num("column").unwrap_or(1).max(1);
+    let location = Location {
+        path,
+        start_line,
+        start_column,
+        end_line: num("end_line").unwrap_or(start_line).max(start_line),
+        end_column: num("end_column").unwrap_or(start_column).max(1),
+        record_index: None,
+        event_id: None,
+    };
+    let key = obj.get("key").map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string)).unwrap_or_default();
+    let evidence = obj.get("evidence").cloned().unwrap_or(Value::Object(Default::default()));
+    Ok(Finding {
+        rule_id: rule.desc.id.clone(),
+        rule_name: rule.desc.name.clone(),
+        severity: rule.desc.severity,
+        kind: rule.desc.kind,
+        title: rule.desc.title.clone(),
+        message,
+        fingerprint: fingerprint(&[&rule.desc.id, &doc.path, &resource, &key]),
+        resource,
+        location,
+        compliance: rule.desc.compliance.clone(),
+        evidence,
+    })
+}
