@@ -1,3 +1,8 @@
+//! The `trailguard` binary: parse arguments, run, exit with the command's code.
+
+use clap::Parser;
+
 fn main() {
-    println!("trailguard");
+    let cli = trailguard::cli::Cli::parse();
+    std::process::exit(trailguard::cli::run(cli));
 }

@@ -52,3 +52,41 @@ pub fn run(set: &PolicySet, filter: Option<&str>) -> Vec<TestResult> {
     }
     results
 }
+
+/// Print results in the manner of `opa test`; returns the exit code (0 all passed, 1 otherwise).
+pub fn print(results: &[TestResult], verbose: bool, out: &mut dyn std::io::Write) -> i32 {
+    let mut write = || -> std::io::Result<i32> {
+        let mut failed = 0usize;
+        let mut errored = 0usize;
+        for r in results {
+            let label = match &r.outcome {
+                Outcome::Pass => "PASS",
+                Outcome::Fail => {
+                    failed += 1;
+                    "FAIL"
+                }
+                Outcome::Error(_) => {
+                    errored += 1;
+                    "ERROR"
+                }
+            };
+            if verbose || r.outcome != Outcome::Pass {
+                writeln!(out, "{}: data.{}.{}: {label} ({:.1?})", r.path, r.package, r.name, r.duration)?;
+                if let Outcome::Error(msg) = &r.outcome {
+                    writeln!(out, "  {msg}")?;
+                }
+            }
+        }
+        let passed = results.len() - failed - errored;
+        writeln!(out, "{}", "-".repeat(60))?;
+        writeln!(out, "PASS: {passed}/{}", results.len())?;
+        if failed > 0 {
+            writeln!(out, "FAIL: {failed}/{}", results.len())?;
+        }
+        if errored > 0 {
+            writeln!(out, "ERROR: {errored}/{}", results.len())?;
+        }
+        Ok(if failed + errored > 0 || results.is_empty() { 1 } else { 0 })
+    };
+    write().unwrap_or(2)
+}

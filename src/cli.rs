@@ -1,0 +1,275 @@
+//! Command-line interface: argument parsing and dispatch. `main` stays thin; each subcommand
+//! loads policies, runs, hands the result to a reporter, and returns the exit code.
+
+use crate::contract::{Diagnostic, Severity};
+use crate::policy::{self, testing, LoadOptions, PolicySet};
+use crate::scan::{self, ScanOptions};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "trailguard",
+    version,
+    about = "Policy-as-code compliance scanner for AWS CloudTrail configurations and event logs",
+    after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 errors (an error wins)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan files and directories (CloudFormation, Terraform plan/HCL, live exports, CloudTrail logs)
+    Scan(ScanArgs),
+    /// List every rule: id, name, severity, kind, controls
+    Rules(RulesArgs),
+    /// Explain a rule: why it matters, remediation, controls, good and bad examples
+    Explain(ExplainArgs),
+    /// Run the Rego unit tests (`test_*` rules in `*_test.rego`) of policy directories
+    Test(TestArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PolicyArgs {
+    /// Additional policy directory (repeatable); same METADATA contract as the built-in pack
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Parameter file (JSON or YAML) with values under `trailguard.params` (repeatable)
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Do not load the built-in policy pack
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Findings never fail the run (errors still exit 2)
+    None,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Fail (exit 1) when a finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Info)]
+    pub fail_on: FailOn,
+    /// Only run these rules: ids, names or id prefixes (comma-separated or repeated)
+    #[arg(long, value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not run these rules: ids, names or id prefixes
+    #[arg(long, value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Skip paths matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Follow symbolic links when walking directories
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// When to use colour in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// List skipped files in human output
+    #[arg(long)]
+    pub show_skipped: bool,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule id, name or alias
+    pub rule: String,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Policy directories to test (default: the built-in pack)
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Only run tests whose `data.<package>.<name>` contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub run: Option<String>,
+    /// Print every test, not only failures
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Parameter files, as for `scan`
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+}
+
+fn load_options(p: &PolicyArgs) -> LoadOptions {
+    LoadOptions { builtin: !p.no_builtin, dirs: p.policy.clone(), data_files: p.data.clone(), include_tests: false }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Print diagnostics that stop a command before it produces a report.
+fn print_fatal(errors: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in errors {
+        let _ = writeln!(err, "{}", crate::report::plain_diagnostic(d));
+    }
+}
+
+/// Run the CLI; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules(args) => run_rules(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Test(args) => run_test(args),
+    }
+}
+
+fn write_or_quiet(result: std::io::Result<()>) -> i32 {
+    match result {
+        Ok(()) => 0,
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            2
+        }
+    }
+}
+
+fn run_scan(args: ScanArgs) -> i32 {
+    let (set, mut errors) = policy::load(&load_options(&args.policies));
+    let selected = match scan::select::resolve(&set.rules, &args.select, &args.ignore) {
+        Ok(s) => s,
+        Err(mut e) => {
+            errors.append(&mut e);
+            print_fatal(&errors);
+            return 2;
+        }
+    };
+    let fail_on = match args.fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::None => None,
+    };
+    let opts = ScanOptions {
+        paths: args.paths.clone(),
+        exclude: args.exclude.clone(),
+        follow_links: args.follow_links,
+        fail_on,
+        threads: args.threads,
+        selected,
+    };
+    let report = scan::scan(&opts, &set, errors);
+    let code = scan::exit_code(&report);
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        OutputFormat::Json => crate::report::json::write(&report, &mut out),
+        OutputFormat::Human => {
+            let opts = crate::report::human::HumanOptions {
+                color: use_color(args.color),
+                show_skipped: args.show_skipped,
+                ..Default::default()
+            };
+            crate::report::human::write(&report, &set.descriptors(), &crate::report::FsSources, &opts, &mut out)
+        }
+    };
+    match write_or_quiet(written) {
+        0 => code,
+        c => c,
+    }
+}
+
+fn run_rules(args: RulesArgs) -> i32 {
+    let (set, errors) = policy::load(&load_options(&args.policies));
+    if !errors.is_empty() {
+        print_fatal(&errors);
+        return 2;
+    }
+    let fmt = match args.format {
+        ListFormat::Text => crate::report::ListFormat::Text,
+        ListFormat::Json => crate::report::ListFormat::Json,
+    };
+    let mut out = std::io::stdout().lock();
+    write_or_quiet(crate::report::rules_table(&set.descriptors(), fmt, &mut out))
+}
+
+fn run_explain(args: ExplainArgs) -> i32 {
+    let (set, errors) = policy::load(&load_options(&args.policies));
+    if !errors.is_empty() {
+        print_fatal(&errors);
+        return 2;
+    }
+    let Some(rule) = set.rule(&args.rule) else {
+        eprintln!("error: unknown rule `{}` (`trailguard rules` lists them)", args.rule);
+        return 2;
+    };
+    let examples = rule.examples.as_deref().and_then(crate::policy::examples::parse);
+    let mut out = std::io::stdout().lock();
+    write_or_quiet(crate::report::explain(&rule.desc, examples.as_ref(), &mut out, use_color(args.color)))
+}
+
+fn run_test(args: TestArgs) -> i32 {
+    let opts = LoadOptions { builtin: args.dirs.is_empty(), dirs: args.dirs.clone(), data_files: args.data.clone(), include_tests: true };
+    let (set, errors): (PolicySet, _) = policy::load(&opts);
+    if !errors.is_empty() {
+        print_fatal(&errors);
+    }
+    let results = testing::run(&set, args.run.as_deref());
+    let mut out = std::io::stdout().lock();
+    let code = testing::print(&results, args.verbose, &mut out);
+    if !errors.is_empty() { 2 } else { code }
+}

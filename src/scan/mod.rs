@@ -1,0 +1,201 @@
+//! Orchestrates a scan: discover inputs, adapt or stream each one in parallel, evaluate the
+//! selected rules, then merge and sort so the report never depends on thread scheduling.
+
+pub mod config;
+pub mod discover;
+pub mod select;
+
+use crate::adapters::{Adapted, InputError};
+use crate::contract::{Diagnostic, Finding, ScanReport, Severity, Skipped, Summary, ToolInfo, REPORT_VERSION};
+use crate::model::Document;
+use crate::policy::eval::Evaluator;
+use crate::policy::{PolicySet, Rule};
+use discover::{display, Input};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    pub exclude: Vec<String>,
+    pub follow_links: bool,
+    /// Findings at or above this severity fail the run; `None` = findings never fail it.
+    pub fail_on: Option<Severity>,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Ids of the rules to run.
+    pub selected: BTreeSet<String>,
+}
+
+/// What one input contributed.
+#[derive(Default)]
+struct Part {
+    findings: Vec<Finding>,
+    errors: Vec<Diagnostic>,
+    skipped: Vec<Skipped>,
+    files: u64,
+    documents: u64,
+    resources: u64,
+}
+
+impl Part {
+    fn merge(mut self, other: Part) -> Part {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        self.files += other.files;
+        self.documents += other.documents;
+        self.resources += other.resources;
+        self
+    }
+}
+
+pub fn input_diag(e: InputError) -> Diagnostic {
+    let code = if e.line.is_some() { "input::parse" } else { "input::read" };
+    Diagnostic { code: code.into(), path: e.path, line: e.line, column: e.column, message: e.message, help: None }
+}
+
+struct Worker<'a> {
+    eval: Evaluator,
+    config_rules: &'a [&'a Rule],
+}
+
+impl Worker<'_> {
+    fn evaluate(&mut self, doc: &Document, part: &mut Part) {
+        part.documents += 1;
+        part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
+        let (findings, errors) = self.eval.eval_document(self.config_rules, doc);
+        part.findings.extend(findings);
+        part.errors.extend(errors);
+    }
+
+    fn adapted(&mut self, shown: &str, adapted: Adapted, part: &mut Part) {
+        match adapted {
+            Adapted::Document(doc, errs) => {
+                part.errors.extend(errs.into_iter().map(input_diag));
+                self.evaluate(&doc, part);
+            }
+            Adapted::Skipped(reason) => part.skipped.push(Skipped { path: shown.to_string(), reason }),
+        }
+    }
+
+    fn text(&mut self, shown: &str, text: &str, part: &mut Part) {
+        match config::adapt_text(shown, text) {
+            config::Outcome::Adapted(a) => self.adapted(shown, a, part),
+            config::Outcome::Error(e) => part.errors.push(input_diag(e)),
+        }
+    }
+
+    fn run(&mut self, input: &Input) -> Part {
+        let mut part = Part::default();
+        match input {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                part.files += 1;
+                match std::io::stdin().lock().take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
+                    Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
+                        Ok(text) => self.text("<stdin>", &text, &mut part),
+                        Err(e) => part.errors.push(input_diag(e)),
+                    },
+                    Err(e) => part.errors.push(input_diag(InputError::file("<stdin>", format!("cannot read stdin: {e}")))),
+                }
+            }
+            Input::File(path) => {
+                part.files += 1;
+                let shown = display(path);
+                match config::read_text(path) {
+                    Ok(text) => self.text(&shown, &text, &mut part),
+                    Err(e) => part.errors.push(input_diag(e)),
+                }
+            }
+            Input::TerraformModule { dir, files } => {
+                part.files += files.len() as u64;
+                let (adapted, errs) = config::adapt_module(dir, files);
+                part.errors.extend(errs.into_iter().map(input_diag));
+                self.adapted(&display(dir), adapted, &mut part);
+            }
+            Input::LiveExport { dir, files } => {
+                part.files += files.len() as u64;
+                let (adapted, errs) = config::adapt_live_dir(dir, files);
+                part.errors.extend(errs.into_iter().map(input_diag));
+                self.adapted(&display(dir), adapted, &mut part);
+            }
+        }
+        part
+    }
+}
+
+/// Run a scan. Never panics on bad input; every problem is a diagnostic in the report.
+pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) -> ScanReport {
+    let exclude = match discover::exclude_set(&opts.exclude) {
+        Ok(g) => g,
+        Err(d) => {
+            errors.push(d);
+            globset::GlobSet::empty()
+        }
+    };
+    let found = discover::discover(&opts.paths, &exclude, opts.follow_links);
+    errors.extend(found.errors);
+    let config_rules: Vec<&Rule> = set
+        .rules
+        .iter()
+        .filter(|r| r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build();
+    let work = |inputs: &[Input]| -> Part {
+        inputs
+            .par_iter()
+            .map_init(|| Worker { eval: Evaluator::new(&set.engine), config_rules: &config_rules }, |w, input| w.run(input))
+            .reduce(Part::default, Part::merge)
+    };
+    let part = match &pool {
+        Ok(pool) => pool.install(|| work(&found.inputs)),
+        Err(_) => work(&found.inputs),
+    };
+    finish(opts, set, part, errors, found.skipped)
+}
+
+fn finish(opts: &ScanOptions, set: &PolicySet, part: Part, mut errors: Vec<Diagnostic>, mut skipped: Vec<Skipped>) -> ScanReport {
+    let mut findings = part.findings;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    findings.dedup();
+    errors.extend(part.errors);
+    errors.sort();
+    errors.dedup();
+    skipped.extend(part.skipped);
+    skipped.sort();
+    let mut by_severity = std::collections::BTreeMap::new();
+    for s in Severity::ALL {
+        by_severity.insert(s.as_str().to_string(), 0u64);
+    }
+    for f in &findings {
+        *by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+    }
+    let failed = opts.fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    let summary = Summary {
+        files_scanned: part.files,
+        documents: part.documents,
+        resources: part.resources,
+        rules_evaluated: set.rules.iter().filter(|r| opts.selected.contains(&r.desc.id)).count() as u64,
+        findings: findings.len() as u64,
+        by_severity,
+        skipped_files: skipped.len() as u64,
+        errors: errors.len() as u64,
+        events: None,
+        failed,
+    };
+    ScanReport { version: REPORT_VERSION, tool: ToolInfo::current(), findings, errors, skipped, summary }
+}
+
+/// Exit code for a report: 2 on any error (an error wins), 1 on failing findings, else 0.
+pub fn exit_code(report: &ScanReport) -> i32 {
+    if !report.errors.is_empty() {
+        2
+    } else if report.summary.failed {
+        1
+    } else {
+        0
+    }
+}
