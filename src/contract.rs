@@ -255,6 +255,30 @@ impl ToolInfo {
 /// Version of the JSON report format; bump on incompatible changes.
 pub const REPORT_VERSION: u32 = 1;
 
+/// A rule's good and bad examples per input format (from `<rule>.examples.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Examples {
+    /// Format key (`cloudformation`, `terraform-hcl`, `terraform-plan`, `live-export`, `events`).
+    pub formats: BTreeMap<String, ExampleSet>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSet {
+    #[serde(default)]
+    pub good: Vec<String>,
+    #[serde(default)]
+    pub bad: Vec<String>,
+}
+
+impl Examples {
+    /// Parse an examples file: `{<format>: {good: [text...], bad: [text...]}}`.
+    pub fn parse(text: &str) -> Result<Examples, String> {
+        let formats: BTreeMap<String, ExampleSet> = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
+        Ok(Examples { formats })
+    }
+}
+
 /// A stable 64-bit FNV-1a fingerprint over NUL-separated parts, rendered as 16 hex digits.
 /// FNV is used (not `DefaultHasher`) because its output is fixed across Rust releases.
 pub fn fingerprint(parts: &[&str]) -> String {

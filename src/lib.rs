@@ -8,3 +8,4 @@ pub mod contract;
 pub mod model;
 pub mod syntax;
 pub mod policy;
+pub mod eventscan;

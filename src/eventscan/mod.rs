@@ -1,0 +1,6 @@
+//! Event-log scanning: prefilter index, per-record rule evaluation, and the driver that streams
+//! event files through them.
+
+pub mod engine;
+pub mod finding;
+pub mod index;
