@@ -277,7 +277,8 @@ pub struct ExampleSet {
 impl Examples {
     /// Parse an examples file: `{<format>: {good: [text...], bad: [text...]}}`.
     pub fn parse(text: &str) -> Result<Examples, String> {
-        let formats: BTreeMap<String, ExampleSet> = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
+        let formats: BTreeMap<String, ExampleSet> =
+            yaml_serde::from_str(text).map_err(|e| e.to_string())?;
         Ok(Examples { formats })
     }
 }

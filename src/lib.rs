@@ -5,7 +5,7 @@
 
 pub mod adapters;
 pub mod contract;
-pub mod model;
-pub mod syntax;
-pub mod policy;
 pub mod eventscan;
+pub mod model;
+pub mod policy;
+pub mod syntax;

@@ -37,7 +37,12 @@ pub struct EventProgram<'a> {
 
 impl<'a> EventProgram<'a> {
     /// Compile the selected event rules. `use_index == false` offers every record to every rule.
-    pub fn prepare(set: &'a PolicySet, rules: Vec<&'a Rule>, use_index: bool, use_rvm: bool) -> (EventProgram<'a>, Vec<Diagnostic>) {
+    pub fn prepare(
+        set: &'a PolicySet,
+        rules: Vec<&'a Rule>,
+        use_index: bool,
+        use_rvm: bool,
+    ) -> (EventProgram<'a>, Vec<Diagnostic>) {
         let mut errors = Vec::new();
         let mut engine = set.engine.clone();
         let data = engine.get_data();
@@ -51,7 +56,9 @@ impl<'a> EventProgram<'a> {
                     (0..rules.len()).collect()
                 }
                 Err(_) => {
-                    let good: Vec<usize> = (0..rules.len()).filter(|&i| compile(&mut engine, &[&rules[i]]).is_ok()).collect();
+                    let good: Vec<usize> = (0..rules.len())
+                        .filter(|&i| compile(&mut engine, &[&rules[i]]).is_ok())
+                        .collect();
                     let picked: Vec<&&Rule> = good.iter().map(|&i| &rules[i]).collect();
                     match compile(&mut engine, &picked) {
                         Ok(p) => {
@@ -74,13 +81,34 @@ impl<'a> EventProgram<'a> {
                     path: r.desc.source.clone(),
                     line: None,
                     column: None,
-                    message: format!("rule {} cannot be compiled: {}", r.desc.id, e.to_string().lines().last().unwrap_or("")),
+                    message: format!(
+                        "rule {} cannot be compiled: {}",
+                        r.desc.id,
+                        e.to_string().lines().last().unwrap_or("")
+                    ),
                     help: None,
                 });
             }
         }
-        let index = RuleIndex::build(&rules.iter().enumerate().map(|(i, r)| (i, r.desc.selector.clone())).collect::<Vec<_>>(), use_index);
-        (EventProgram { rules, backends, program, index, data, engine }, errors)
+        let index = RuleIndex::build(
+            &rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i, r.desc.selector.clone()))
+                .collect::<Vec<_>>(),
+            use_index,
+        );
+        (
+            EventProgram {
+                rules,
+                backends,
+                program,
+                index,
+                data,
+                engine,
+            },
+            errors,
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -90,7 +118,9 @@ impl<'a> EventProgram<'a> {
 
 fn compile(engine: &mut regorus::Engine, rules: &[&&Rule]) -> Result<Arc<Program>, String> {
     let first = rules.first().ok_or("no rules")?;
-    let cp = engine.compile_with_entrypoint(&first.entry.as_str().into()).map_err(|e| e.to_string())?;
+    let cp = engine
+        .compile_with_entrypoint(&first.entry.as_str().into())
+        .map_err(|e| e.to_string())?;
     let entries: Vec<&str> = rules.iter().map(|r| r.entry.as_str()).collect();
     Compiler::compile_from_policy(&cp, &entries).map_err(|e| e.to_string())
 }
@@ -118,7 +148,12 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             let _ = vm.set_data(prog.data.clone());
         }
         vm.set_max_instructions(MAX_INSTRUCTIONS);
-        EventEvaluator { prog, vm, interp: prog.engine.clone(), candidates: Vec::new() }
+        EventEvaluator {
+            prog,
+            vm,
+            interp: prog.engine.clone(),
+            candidates: Vec::new(),
+        }
     }
 
     /// Candidate rules for a record (empty = the record needs no full parse).
@@ -128,7 +163,12 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     }
 
     /// Evaluate the current candidates on `record` (a parsed full record). Errors name the rule.
-    pub fn evaluate(&mut self, record: &regorus::Value, hits: &mut Vec<RuleHits>, errors: &mut Vec<(usize, String)>) {
+    pub fn evaluate(
+        &mut self,
+        record: &regorus::Value,
+        hits: &mut Vec<RuleHits>,
+        errors: &mut Vec<(usize, String)>,
+    ) {
         hits.clear();
         let mut vm_input_set = false;
         let mut interp_input_set = false;
@@ -140,14 +180,18 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                         self.vm.set_input(record.clone());
                         vm_input_set = true;
                     }
-                    self.vm.execute_entry_point_by_index(pos).map_err(|e| e.to_string())
+                    self.vm
+                        .execute_entry_point_by_index(pos)
+                        .map_err(|e| e.to_string())
                 }
                 Backend::Interpreter => {
                     if !interp_input_set {
                         self.interp.set_input(record.clone());
                         interp_input_set = true;
                     }
-                    self.interp.eval_rule(self.prog.rules[i].entry.clone()).map_err(|e| e.to_string())
+                    self.interp
+                        .eval_rule(self.prog.rules[i].entry.clone())
+                        .map_err(|e| e.to_string())
                 }
             };
             match result {

@@ -1,9 +1,9 @@
 //! Builds an event [`Finding`] from a rule's `deny` entry and the record it fired on: who, what,
 //! when, from where, which rule and controls, and exactly where the record is.
 
-use crate::contract::{fingerprint, Finding, Location};
+use crate::contract::{Finding, Location, fingerprint};
 use crate::policy::Rule;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Where a record was read from.
 #[derive(Debug, Clone, Default)]
@@ -33,13 +33,52 @@ pub fn context(record: &Value) -> Value {
     let mut who = Map::new();
     insert(&mut who, "type", pick(record, &["userIdentity", "type"]));
     insert(&mut who, "arn", pick(record, &["userIdentity", "arn"]));
-    insert(&mut who, "principalId", pick(record, &["userIdentity", "principalId"]));
-    insert(&mut who, "accountId", pick(record, &["userIdentity", "accountId"]));
-    insert(&mut who, "userName", pick(record, &["userIdentity", "userName"]));
-    insert(&mut who, "accessKeyId", pick(record, &["userIdentity", "accessKeyId"]));
-    insert(&mut who, "invokedBy", pick(record, &["userIdentity", "invokedBy"]));
-    insert(&mut who, "sessionIssuer", pick(record, &["userIdentity", "sessionContext", "sessionIssuer", "arn"]));
-    insert(&mut who, "mfaAuthenticated", pick(record, &["userIdentity", "sessionContext", "attributes", "mfaAuthenticated"]));
+    insert(
+        &mut who,
+        "principalId",
+        pick(record, &["userIdentity", "principalId"]),
+    );
+    insert(
+        &mut who,
+        "accountId",
+        pick(record, &["userIdentity", "accountId"]),
+    );
+    insert(
+        &mut who,
+        "userName",
+        pick(record, &["userIdentity", "userName"]),
+    );
+    insert(
+        &mut who,
+        "accessKeyId",
+        pick(record, &["userIdentity", "accessKeyId"]),
+    );
+    insert(
+        &mut who,
+        "invokedBy",
+        pick(record, &["userIdentity", "invokedBy"]),
+    );
+    insert(
+        &mut who,
+        "sessionIssuer",
+        pick(
+            record,
+            &["userIdentity", "sessionContext", "sessionIssuer", "arn"],
+        ),
+    );
+    insert(
+        &mut who,
+        "mfaAuthenticated",
+        pick(
+            record,
+            &[
+                "userIdentity",
+                "sessionContext",
+                "attributes",
+                "mfaAuthenticated",
+            ],
+        ),
+    );
     let mut what = Map::new();
     insert(&mut what, "eventSource", pick(record, &["eventSource"]));
     insert(&mut what, "eventName", pick(record, &["eventName"]));
@@ -48,10 +87,18 @@ pub fn context(record: &Value) -> Value {
     insert(&mut what, "errorCode", pick(record, &["errorCode"]));
     insert(&mut what, "errorMessage", pick(record, &["errorMessage"]));
     let mut whence = Map::new();
-    insert(&mut whence, "sourceIPAddress", pick(record, &["sourceIPAddress"]));
+    insert(
+        &mut whence,
+        "sourceIPAddress",
+        pick(record, &["sourceIPAddress"]),
+    );
     insert(&mut whence, "userAgent", pick(record, &["userAgent"]));
     insert(&mut whence, "awsRegion", pick(record, &["awsRegion"]));
-    insert(&mut whence, "recipientAccountId", pick(record, &["recipientAccountId"]));
+    insert(
+        &mut whence,
+        "recipientAccountId",
+        pick(record, &["recipientAccountId"]),
+    );
     json!({
         "who": who,
         "what": what,
@@ -62,26 +109,50 @@ pub fn context(record: &Value) -> Value {
 }
 
 /// A finding for one `deny` entry of `rule` on `record`.
-pub fn build(rule: &Rule, item: &Value, record: &Value, loc: &RecordLoc) -> Result<Finding, String> {
-    let obj = item.as_object().ok_or_else(|| format!("expected an object, got {item}"))?;
-    let message = obj.get("msg").and_then(Value::as_str).ok_or("missing string `msg`")?.to_string();
-    let event_id = record.get("eventID").and_then(Value::as_str).map(str::to_string);
+pub fn build(
+    rule: &Rule,
+    item: &Value,
+    record: &Value,
+    loc: &RecordLoc,
+) -> Result<Finding, String> {
+    let obj = item
+        .as_object()
+        .ok_or_else(|| format!("expected an object, got {item}"))?;
+    let message = obj
+        .get("msg")
+        .and_then(Value::as_str)
+        .ok_or("missing string `msg`")?
+        .to_string();
+    let event_id = record
+        .get("eventID")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let resource = match obj.get("resource") {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
         None => pick(record, &["userIdentity", "arn"])
             .and_then(|v| v.as_str().map(str::to_string))
-            .or_else(|| record.get("recipientAccountId").and_then(Value::as_str).map(|a| format!("account {a}")))
+            .or_else(|| {
+                record
+                    .get("recipientAccountId")
+                    .and_then(Value::as_str)
+                    .map(|a| format!("account {a}"))
+            })
             .unwrap_or_else(|| "unknown principal".to_string()),
     };
-    let key = obj.get("key").map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string)).unwrap_or_default();
+    let key = obj
+        .get("key")
+        .map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string))
+        .unwrap_or_default();
     let mut evidence = context(record);
     if let (Some(e), Value::Object(m)) = (obj.get("evidence"), &mut evidence) {
         m.insert("details".into(), e.clone());
     }
     // Identity of an event finding: the rule and the event (its eventID is unique per event);
     // records without an eventID fall back to their position.
-    let identity = event_id.clone().unwrap_or_else(|| format!("{}#{}", loc.path, loc.index));
+    let identity = event_id
+        .clone()
+        .unwrap_or_else(|| format!("{}#{}", loc.path, loc.index));
     let line = loc.line.unwrap_or(1);
     Ok(Finding {
         rule_id: rule.desc.id.clone(),

@@ -43,7 +43,10 @@ impl RuleIndex {
     /// Build from `(rule position, selector)` pairs. With `enabled == false` every rule is
     /// offered every record (used to prove the index changes nothing).
     pub fn build(rules: &[(usize, Option<EventSelector>)], enabled: bool) -> RuleIndex {
-        let mut idx = RuleIndex { enabled, ..RuleIndex::default() };
+        let mut idx = RuleIndex {
+            enabled,
+            ..RuleIndex::default()
+        };
         for (rule, sel) in rules {
             let selector = sel.clone().unwrap_or_default();
             let pos = idx.entries.len();
@@ -57,7 +60,10 @@ impl RuleIndex {
                     idx.by_name.entry(name.clone()).or_default().push(pos);
                 }
             }
-            idx.entries.push(Entry { rule: *rule, selector });
+            idx.entries.push(Entry {
+                rule: *rule,
+                selector,
+            });
         }
         idx
     }
@@ -73,7 +79,11 @@ impl RuleIndex {
             out.extend(self.entries.iter().map(|e| e.rule));
             return;
         }
-        let keyed = h.event_name().and_then(|n| self.by_name.get(n)).map(Vec::as_slice).unwrap_or(&[]);
+        let keyed = h
+            .event_name()
+            .and_then(|n| self.by_name.get(n))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for &pos in keyed.iter().chain(self.unkeyed.iter()) {
             let e = &self.entries[pos];
             if matches(&e.selector, h) {
@@ -86,16 +96,26 @@ impl RuleIndex {
 }
 
 fn matches(sel: &EventSelector, h: &dyn HeaderFields) -> bool {
-    if !sel.event_source.is_empty() && !h.event_source().is_some_and(|s| sel.event_source.iter().any(|x| x == s)) {
+    if !sel.event_source.is_empty()
+        && !h
+            .event_source()
+            .is_some_and(|s| sel.event_source.iter().any(|x| x == s))
+    {
         return false;
     }
-    if !sel.event_name.is_empty() && !h.event_name().is_some_and(|s| sel.event_name.iter().any(|x| x == s)) {
+    if !sel.event_name.is_empty()
+        && !h
+            .event_name()
+            .is_some_and(|s| sel.event_name.iter().any(|x| x == s))
+    {
         return false;
     }
-    sel.fields.iter().all(|(path, allowed)| match h.field(path) {
-        Some(v) => allowed.iter().any(|a| a == ANY || a == v),
-        None => false,
-    })
+    sel.fields
+        .iter()
+        .all(|(path, allowed)| match h.field(path) {
+            Some(v) => allowed.iter().any(|a| a == ANY || a == v),
+            None => false,
+        })
 }
 
 #[cfg(test)]
@@ -120,23 +140,39 @@ mod tests {
         Some(EventSelector {
             event_source: src.iter().map(|s| s.to_string()).collect(),
             event_name: names.iter().map(|s| s.to_string()).collect(),
-            fields: fields.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect::<BTreeMap<_, _>>(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+                .collect::<BTreeMap<_, _>>(),
         })
     }
 
     #[test]
     fn offers_only_matching_rules() {
         let rules = vec![
-            (0, sel(&["cloudtrail.amazonaws.com"], &["StopLogging", "DeleteTrail"], &[])),
+            (
+                0,
+                sel(
+                    &["cloudtrail.amazonaws.com"],
+                    &["StopLogging", "DeleteTrail"],
+                    &[],
+                ),
+            ),
             (1, sel(&[], &[], &[("userIdentity.type", &["Root"])])),
             (2, None),
             (3, sel(&["iam.amazonaws.com"], &[], &[])),
         ];
         let idx = RuleIndex::build(&rules, true);
         let mut out = Vec::new();
-        idx.candidates(&H("cloudtrail.amazonaws.com", "StopLogging", Some("IAMUser")), &mut out);
+        idx.candidates(
+            &H("cloudtrail.amazonaws.com", "StopLogging", Some("IAMUser")),
+            &mut out,
+        );
         assert_eq!(out, vec![0, 2]);
-        idx.candidates(&H("ec2.amazonaws.com", "DescribeInstances", Some("Root")), &mut out);
+        idx.candidates(
+            &H("ec2.amazonaws.com", "DescribeInstances", Some("Root")),
+            &mut out,
+        );
         assert_eq!(out, vec![1, 2]);
         idx.candidates(&H("iam.amazonaws.com", "CreateUser", None), &mut out);
         assert_eq!(out, vec![2, 3]);

@@ -52,7 +52,11 @@ impl Catalogs {
     }
 
     pub fn control(&self, framework: &str, id: &str) -> Option<&Control> {
-        self.frameworks.get(framework)?.controls.iter().find(|c| c.id == id)
+        self.frameworks
+            .get(framework)?
+            .controls
+            .iter()
+            .find(|c| c.id == id)
     }
 
     /// Why `framework`/`id` cannot be cited, if it cannot.
@@ -60,11 +64,15 @@ impl Catalogs {
         match self.frameworks.get(framework) {
             None => Some(format!(
                 "unknown framework `{framework}` (catalogs: {})",
-                self.frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
+                self.frameworks
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
-            Some(c) if !c.controls.iter().any(|ctl| ctl.id == id) => {
-                Some(format!("control `{id}` is not in the `{framework}` catalog"))
-            }
+            Some(c) if !c.controls.iter().any(|ctl| ctl.id == id) => Some(format!(
+                "control `{id}` is not in the `{framework}` catalog"
+            )),
             Some(_) => None,
         }
     }

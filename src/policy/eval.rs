@@ -4,7 +4,7 @@
 //! so evaluation needs no locks and its result does not depend on scheduling.
 
 use super::Rule;
-use crate::contract::{fingerprint, Diagnostic, Finding, Location};
+use crate::contract::{Diagnostic, Finding, Location, fingerprint};
 use crate::model::Document;
 use serde_json::Value;
 
@@ -14,15 +14,24 @@ pub struct Evaluator {
 
 impl Evaluator {
     pub fn new(engine: &regorus::Engine) -> Evaluator {
-        Evaluator { engine: engine.clone() }
+        Evaluator {
+            engine: engine.clone(),
+        }
     }
 
     /// Evaluate `rules` against `doc`. A rule that errors becomes a diagnostic naming the rule;
     /// the other rules still run.
-    pub fn eval_document(&mut self, rules: &[&Rule], doc: &Document) -> (Vec<Finding>, Vec<Diagnostic>) {
+    pub fn eval_document(
+        &mut self,
+        rules: &[&Rule],
+        doc: &Document,
+    ) -> (Vec<Finding>, Vec<Diagnostic>) {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        let input = match serde_json::to_string(doc).map_err(|e| e.to_string()).and_then(|s| regorus::Value::from_json_str(&s).map_err(|e| e.to_string())) {
+        let input = match serde_json::to_string(doc)
+            .map_err(|e| e.to_string())
+            .and_then(|s| regorus::Value::from_json_str(&s).map_err(|e| e.to_string()))
+        {
             Ok(v) => v,
             Err(e) => {
                 errors.push(Diagnostic {
@@ -60,7 +69,11 @@ impl Evaluator {
                     path: doc.path.clone(),
                     line: None,
                     column: None,
-                    message: format!("rule {} failed: {}", rule.desc.id, first_line(&e.to_string())),
+                    message: format!(
+                        "rule {} failed: {}",
+                        rule.desc.id,
+                        first_line(&e.to_string())
+                    ),
                     help: Some(format!("policy file: {}", rule.desc.source)),
                 }),
             }
@@ -70,7 +83,11 @@ impl Evaluator {
 }
 
 fn first_line(s: &str) -> String {
-    let msg = s.lines().rev().find_map(|l| l.trim().strip_prefix("error: ")).unwrap_or_else(|| s.lines().next().unwrap_or(s));
+    let msg = s
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .unwrap_or_else(|| s.lines().next().unwrap_or(s));
     msg.to_string()
 }
 
@@ -79,7 +96,11 @@ pub fn deny_items(v: &regorus::Value) -> Vec<Value> {
     if matches!(v, regorus::Value::Undefined) {
         return Vec::new();
     }
-    let json: Value = match v.to_json_str().ok().and_then(|s| serde_json::from_str(&s).ok()) {
+    let json: Value = match v
+        .to_json_str()
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+    {
         Some(j) => j,
         None => return Vec::new(),
     };
@@ -91,16 +112,30 @@ pub fn deny_items(v: &regorus::Value) -> Vec<Value> {
 }
 
 fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, String> {
-    let obj = item.as_object().ok_or_else(|| format!("expected an object, got {item}"))?;
-    let message = obj.get("msg").and_then(Value::as_str).ok_or("missing string `msg`")?.to_string();
+    let obj = item
+        .as_object()
+        .ok_or_else(|| format!("expected an object, got {item}"))?;
+    let message = obj
+        .get("msg")
+        .and_then(Value::as_str)
+        .ok_or("missing string `msg`")?
+        .to_string();
     let resource = match obj.get("resource") {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
         None => doc.path.clone(),
     };
     let loc = obj.get("loc").and_then(Value::as_object);
-    let num = |k: &str| loc.and_then(|l| l.get(k)).and_then(Value::as_u64).map(|n| n as u32);
-    let path = loc.and_then(|l| l.get("path")).and_then(Value::as_str).unwrap_or(&doc.path).to_string();
+    let num = |k: &str| {
+        loc.and_then(|l| l.get(k))
+            .and_then(Value::as_u64)
+            .map(|n| n as u32)
+    };
+    let path = loc
+        .and_then(|l| l.get("path"))
+        .and_then(Value::as_str)
+        .unwrap_or(&doc.path)
+        .to_string();
     let start_line = num("line").unwrap_or(1).max(1);
     let start_column = num("column").unwrap_or(1).max(1);
     let location = Location {
@@ -112,8 +147,14 @@ fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, Stri
         record_index: None,
         event_id: None,
     };
-    let key = obj.get("key").map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string)).unwrap_or_default();
-    let evidence = obj.get("evidence").cloned().unwrap_or(Value::Object(Default::default()));
+    let key = obj
+        .get("key")
+        .map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string))
+        .unwrap_or_default();
+    let evidence = obj
+        .get("evidence")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
     Ok(Finding {
         rule_id: rule.desc.id.clone(),
         rule_name: rule.desc.name.clone(),

@@ -34,7 +34,13 @@ const CUSTOM_KEYS: &[&str] = &[
     "selector",
 ];
 const SELECTOR_KEYS: &[&str] = &["eventSource", "eventName", "fields"];
-pub const FORMATS: &[&str] = &["cloudformation", "terraform-plan", "terraform-hcl", "live-export", "events"];
+pub const FORMATS: &[&str] = &[
+    "cloudformation",
+    "terraform-plan",
+    "terraform-hcl",
+    "live-export",
+    "events",
+];
 
 /// What the scanner knows about one `.rego` file before regorus sees it.
 #[derive(Debug, Clone)]
@@ -78,7 +84,11 @@ struct Block {
 
 impl Block {
     fn yaml(&self) -> String {
-        self.lines.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
+        self.lines
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Line of the first `key:` at the given nesting (found by text, since the YAML parser
@@ -88,7 +98,8 @@ impl Block {
             .iter()
             .find(|(_, l)| {
                 let t = l.trim_start().trim_start_matches("- ");
-                t.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))
+                t.strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with(':'))
             })
             .map_or(self.start_line, |(n, _)| *n)
     }
@@ -113,7 +124,10 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
         let line = lines[i];
         if line.trim() == "# METADATA" {
             let start = i;
-            let mut block = Block { start_line: (i + 1) as u32, lines: Vec::new() };
+            let mut block = Block {
+                start_line: (i + 1) as u32,
+                lines: Vec::new(),
+            };
             i += 1;
             while i < lines.len() {
                 match comment_text(lines[i]) {
@@ -138,18 +152,30 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
             }
         }
         if line.starts_with("test_") {
-            let name: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let name: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             if !tests.contains(&name) {
                 tests.push(name);
             }
         }
-        if line.starts_with("deny ") || line.starts_with("deny contains") || line.starts_with("deny[") {
+        if line.starts_with("deny ")
+            || line.starts_with("deny contains")
+            || line.starts_with("deny[")
+        {
             defines_deny = true;
         }
         i += 1;
     }
     let Some(package) = package else {
-        return Err(vec![diag(path, 1, "policy::package", "policy file has no `package` declaration".into(), None)]);
+        return Err(vec![diag(
+            path,
+            1,
+            "policy::package",
+            "policy file has no `package` declaration".into(),
+            None,
+        )]);
     };
     let is_test = path.ends_with("_test.rego");
     let mut metadata = None;
@@ -181,11 +207,25 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(PolicyFile { path: path.to_string(), package, metadata, is_test, tests, defines_deny })
+    Ok(PolicyFile {
+        path: path.to_string(),
+        package,
+        metadata,
+        is_test,
+        tests,
+        defines_deny,
+    })
 }
 
 fn diag(path: &str, line: u32, code: &str, message: String, help: Option<String>) -> Diagnostic {
-    Diagnostic { code: code.into(), path: path.into(), line: Some(line), column: Some(1), message, help }
+    Diagnostic {
+        code: code.into(),
+        path: path.into(),
+        line: Some(line),
+        column: Some(1),
+        message,
+        help,
+    }
 }
 
 /// Parse one block. `Ok(None)` for blocks without `custom.id` (plain OPA annotations).
@@ -197,38 +237,86 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
     let doc: Value = match yaml_serde::from_str(&block.yaml()) {
         Ok(v) => v,
         Err(e) => {
-            let line = e.location().map_or(block.start_line, |l| block.start_line + l.line() as u32);
-            return Err(vec![diag(path, line, "policy::metadata", format!("METADATA is not valid YAML: {e}"), None)]);
+            let line = e
+                .location()
+                .map_or(block.start_line, |l| block.start_line + l.line() as u32);
+            return Err(vec![diag(
+                path,
+                line,
+                "policy::metadata",
+                format!("METADATA is not valid YAML: {e}"),
+                None,
+            )]);
         }
     };
     let Some(top) = doc.as_object() else {
-        return Err(vec![diag(path, block.start_line, "policy::metadata", "METADATA must be a YAML mapping".into(), None)]);
+        return Err(vec![diag(
+            path,
+            block.start_line,
+            "policy::metadata",
+            "METADATA must be a YAML mapping".into(),
+            None,
+        )]);
     };
     for k in top.keys() {
         if !OPA_KEYS.contains(&k.as_str()) {
-            err(&mut errors, block.line_of(k), format!("unknown METADATA key `{k}` (expected one of: {})", OPA_KEYS.join(", ")));
+            err(
+                &mut errors,
+                block.line_of(k),
+                format!(
+                    "unknown METADATA key `{k}` (expected one of: {})",
+                    OPA_KEYS.join(", ")
+                ),
+            );
         }
     }
     let Some(custom) = top.get("custom").and_then(Value::as_object) else {
-        return if errors.is_empty() { Ok(None) } else { Err(errors) };
+        return if errors.is_empty() {
+            Ok(None)
+        } else {
+            Err(errors)
+        };
     };
     if !custom.contains_key("id") {
-        return if errors.is_empty() { Ok(None) } else { Err(errors) };
+        return if errors.is_empty() {
+            Ok(None)
+        } else {
+            Err(errors)
+        };
     }
     for k in custom.keys() {
         if !CUSTOM_KEYS.contains(&k.as_str()) {
-            err(&mut errors, block.line_of(k), format!("unknown key `custom.{k}` (expected one of: {})", CUSTOM_KEYS.join(", ")));
+            err(
+                &mut errors,
+                block.line_of(k),
+                format!(
+                    "unknown key `custom.{k}` (expected one of: {})",
+                    CUSTOM_KEYS.join(", ")
+                ),
+            );
         }
     }
-    let string = |errors: &mut Vec<Diagnostic>, obj: &serde_json::Map<String, Value>, key: &str, what: &str| -> String {
+    let string = |errors: &mut Vec<Diagnostic>,
+                  obj: &serde_json::Map<String, Value>,
+                  key: &str,
+                  what: &str|
+     -> String {
         match obj.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(_) => {
-                err(errors, block.line_of(key), format!("`{what}` must be a non-empty string"));
+                err(
+                    errors,
+                    block.line_of(key),
+                    format!("`{what}` must be a non-empty string"),
+                );
                 String::new()
             }
             None => {
-                err(errors, block.start_line, format!("METADATA is missing `{what}`"));
+                err(
+                    errors,
+                    block.start_line,
+                    format!("METADATA is missing `{what}`"),
+                );
                 String::new()
             }
         }
@@ -237,16 +325,28 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
     let description = string(&mut errors, top, "description", "description");
     let id = string(&mut errors, custom, "id", "custom.id");
     if !id.is_empty() && !valid_id(&id) {
-        err(&mut errors, block.line_of("id"), format!("rule id `{id}` must be letters followed by digits, e.g. TGC001"));
+        err(
+            &mut errors,
+            block.line_of("id"),
+            format!("rule id `{id}` must be letters followed by digits, e.g. TGC001"),
+        );
     }
     let name = string(&mut errors, custom, "name", "custom.name");
     if !name.is_empty() && !valid_kebab(&name) {
-        err(&mut errors, block.line_of("name"), format!("rule name `{name}` must be kebab-case (lowercase letters, digits, '-')"));
+        err(
+            &mut errors,
+            block.line_of("name"),
+            format!("rule name `{name}` must be kebab-case (lowercase letters, digits, '-')"),
+        );
     }
     let sev_text = string(&mut errors, custom, "severity", "custom.severity");
     let severity = Severity::parse(&sev_text).unwrap_or_else(|| {
         if !sev_text.is_empty() {
-            err(&mut errors, block.line_of("severity"), format!("unknown severity `{sev_text}` (critical, high, medium, low, info)"));
+            err(
+                &mut errors,
+                block.line_of("severity"),
+                format!("unknown severity `{sev_text}` (critical, high, medium, low, info)"),
+            );
         }
         Severity::Medium
     });
@@ -256,14 +356,29 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         "event" => RuleKind::Event,
         "" => RuleKind::Config,
         other => {
-            err(&mut errors, block.line_of("kind"), format!("unknown kind `{other}` (config or event)"));
+            err(
+                &mut errors,
+                block.line_of("kind"),
+                format!("unknown kind `{other}` (config or event)"),
+            );
             RuleKind::Config
         }
     };
-    let applies_to = string_list(custom.get("applies_to"), &mut |m| err(&mut errors, block.line_of("applies_to"), m), "custom.applies_to");
+    let applies_to = string_list(
+        custom.get("applies_to"),
+        &mut |m| err(&mut errors, block.line_of("applies_to"), m),
+        "custom.applies_to",
+    );
     for f in &applies_to {
         if !FORMATS.contains(&f.as_str()) {
-            err(&mut errors, block.line_of("applies_to"), format!("unknown format `{f}` in applies_to (expected: {})", FORMATS.join(", ")));
+            err(
+                &mut errors,
+                block.line_of("applies_to"),
+                format!(
+                    "unknown format `{f}` in applies_to (expected: {})",
+                    FORMATS.join(", ")
+                ),
+            );
         }
     }
     let mut remediation = BTreeMap::new();
@@ -274,15 +389,27 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
                     Some(s) => {
                         remediation.insert(k.clone(), s.trim().to_string());
                     }
-                    None => err(&mut errors, block.line_of(k), format!("remediation `{k}` must be a string")),
+                    None => err(
+                        &mut errors,
+                        block.line_of(k),
+                        format!("remediation `{k}` must be a string"),
+                    ),
                 }
             }
         }
         Some(Value::String(s)) => {
             remediation.insert("all".into(), s.trim().to_string());
         }
-        Some(_) => err(&mut errors, block.line_of("remediation"), "`custom.remediation` must be a mapping of format to text".into()),
-        None => err(&mut errors, block.start_line, "METADATA is missing `custom.remediation`".into()),
+        Some(_) => err(
+            &mut errors,
+            block.line_of("remediation"),
+            "`custom.remediation` must be a mapping of format to text".into(),
+        ),
+        None => err(
+            &mut errors,
+            block.start_line,
+            "METADATA is missing `custom.remediation`".into(),
+        ),
     }
     let mut frameworks = Compliance::new();
     match custom.get("frameworks") {
@@ -297,63 +424,112 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
                                 other => err(
                                     &mut errors,
                                     block.line_of(k),
-                                    format!("control id {other} under `{k}` must be a quoted string (an unquoted 3.10 is the number 3.1)"),
+                                    format!(
+                                        "control id {other} under `{k}` must be a quoted string (an unquoted 3.10 is the number 3.1)"
+                                    ),
                                 ),
                             }
                         }
                     }
-                    _ => err(&mut errors, block.line_of(k), format!("`frameworks.{k}` must be a list of quoted control ids")),
+                    _ => err(
+                        &mut errors,
+                        block.line_of(k),
+                        format!("`frameworks.{k}` must be a list of quoted control ids"),
+                    ),
                 }
                 ids.sort();
                 ids.dedup();
                 frameworks.insert(k.clone(), ids);
             }
         }
-        Some(_) => err(&mut errors, block.line_of("frameworks"), "`custom.frameworks` must be a mapping".into()),
+        Some(_) => err(
+            &mut errors,
+            block.line_of("frameworks"),
+            "`custom.frameworks` must be a mapping".into(),
+        ),
         None => {}
     }
     let params = match custom.get("params") {
         Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(_) => {
-            err(&mut errors, block.line_of("params"), "`custom.params` must be a mapping of name to default".into());
+            err(
+                &mut errors,
+                block.line_of("params"),
+                "`custom.params` must be a mapping of name to default".into(),
+            );
             BTreeMap::new()
         }
         None => BTreeMap::new(),
     };
-    let aliases = string_list(custom.get("aliases"), &mut |m| err(&mut errors, block.line_of("aliases"), m), "custom.aliases");
+    let aliases = string_list(
+        custom.get("aliases"),
+        &mut |m| err(&mut errors, block.line_of("aliases"), m),
+        "custom.aliases",
+    );
     let selector = match custom.get("selector") {
         None => None,
         Some(Value::Object(m)) => {
             let mut sel = EventSelector::default();
             for (k, v) in m {
                 match k.as_str() {
-                    "eventSource" => sel.event_source = string_list(Some(v), &mut |m| err(&mut errors, block.line_of(k), m), "selector.eventSource"),
-                    "eventName" => sel.event_name = string_list(Some(v), &mut |m| err(&mut errors, block.line_of(k), m), "selector.eventName"),
+                    "eventSource" => {
+                        sel.event_source = string_list(
+                            Some(v),
+                            &mut |m| err(&mut errors, block.line_of(k), m),
+                            "selector.eventSource",
+                        )
+                    }
+                    "eventName" => {
+                        sel.event_name = string_list(
+                            Some(v),
+                            &mut |m| err(&mut errors, block.line_of(k), m),
+                            "selector.eventName",
+                        )
+                    }
                     "fields" => match v {
                         Value::Object(fields) => {
                             for (f, vals) in fields {
-                                let vals = string_list(Some(vals), &mut |m| err(&mut errors, block.line_of(f), m), "selector.fields");
+                                let vals = string_list(
+                                    Some(vals),
+                                    &mut |m| err(&mut errors, block.line_of(f), m),
+                                    "selector.fields",
+                                );
                                 sel.fields.insert(f.clone(), vals);
                             }
                         }
-                        _ => err(&mut errors, block.line_of("fields"), "`selector.fields` must map a field path to a list of values".into()),
+                        _ => err(
+                            &mut errors,
+                            block.line_of("fields"),
+                            "`selector.fields` must map a field path to a list of values".into(),
+                        ),
                     },
                     other => err(
                         &mut errors,
                         block.line_of(other),
-                        format!("unknown key `selector.{other}` (expected one of: {})", SELECTOR_KEYS.join(", ")),
+                        format!(
+                            "unknown key `selector.{other}` (expected one of: {})",
+                            SELECTOR_KEYS.join(", ")
+                        ),
                     ),
                 }
             }
             Some(sel)
         }
         Some(_) => {
-            err(&mut errors, block.line_of("selector"), "`custom.selector` must be a mapping".into());
+            err(
+                &mut errors,
+                block.line_of("selector"),
+                "`custom.selector` must be a mapping".into(),
+            );
             None
         }
     };
     if selector.is_some() && kind != RuleKind::Event {
-        err(&mut errors, block.line_of("selector"), "`custom.selector` is only meaningful for `kind: event` rules".into());
+        err(
+            &mut errors,
+            block.line_of("selector"),
+            "`custom.selector` is only meaningful for `kind: event` rules".into(),
+        );
     }
     let related_resources = match top.get("related_resources") {
         Some(Value::Array(items)) => items
@@ -417,7 +593,9 @@ fn valid_kebab(name: &str) -> bool {
     !name.starts_with('-')
         && !name.ends_with('-')
         && !name.contains("--")
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]
@@ -446,18 +624,31 @@ deny contains {"msg": "x"} if { false }
         let p = extract("x.rego", GOOD).unwrap();
         assert_eq!(p.package, "trailguard.config.log_file_validation_disabled");
         let m = p.metadata.unwrap();
-        assert_eq!((m.id.as_str(), m.severity, m.kind), ("TGC005", Severity::Medium, RuleKind::Config));
-        assert_eq!(m.frameworks["cis-aws-foundations-v3.0.0"], vec!["3.2".to_string()]);
+        assert_eq!(
+            (m.id.as_str(), m.severity, m.kind),
+            ("TGC005", Severity::Medium, RuleKind::Config)
+        );
+        assert_eq!(
+            m.frameworks["cis-aws-foundations-v3.0.0"],
+            vec!["3.2".to_string()]
+        );
         assert!(p.defines_deny);
     }
 
     #[test]
     fn unknown_key_points_at_its_line() {
-        let src = GOOD.replace("#   severity: medium", "#   severity: medium\n#   severty: high");
+        let src = GOOD.replace(
+            "#   severity: medium",
+            "#   severity: medium\n#   severty: high",
+        );
         let errs = extract("x.rego", &src).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, Some(8));
-        assert!(errs[0].message.contains("custom.severty"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("custom.severty"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]
@@ -475,7 +666,11 @@ deny contains {"msg": "x"} if { false }
 
     #[test]
     fn finds_test_rules() {
-        let p = extract("x_test.rego", "package p_test\n\ntest_a if { true }\ntest_b if { true }\ntest_a if { false }\n").unwrap();
+        let p = extract(
+            "x_test.rego",
+            "package p_test\n\ntest_a if { true }\ntest_b if { true }\ntest_a if { false }\n",
+        )
+        .unwrap();
         assert_eq!(p.tests, vec!["test_a", "test_b"]);
         assert!(p.is_test);
     }

@@ -61,7 +61,10 @@ impl PolicySet {
         self.rules.iter().find(|r| {
             r.desc.id.eq_ignore_ascii_case(id_or_name)
                 || r.desc.name == id_or_name
-                || r.desc.aliases.iter().any(|a| a.eq_ignore_ascii_case(id_or_name))
+                || r.desc
+                    .aliases
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(id_or_name))
         })
     }
 
@@ -77,38 +80,69 @@ struct RawFile {
 }
 
 fn diag(code: &str, path: &str, line: Option<u32>, message: String) -> Diagnostic {
-    Diagnostic { code: code.into(), path: path.into(), line, column: line.map(|_| 1), message, help: None }
+    Diagnostic {
+        code: code.into(),
+        path: path.into(),
+        line,
+        column: line.map(|_| 1),
+        message,
+        help: None,
+    }
 }
 
 /// Collect policy, example and catalog files under `dir` (sorted, deterministic).
 fn read_dir_files(dir: &Path, out: &mut Vec<RawFile>, errors: &mut Vec<Diagnostic>) {
     let shown = dir.display().to_string();
     if !dir.exists() {
-        errors.push(diag("policy::io", &shown, None, "policy directory does not exist".into()));
+        errors.push(diag(
+            "policy::io",
+            &shown,
+            None,
+            "policy directory does not exist".into(),
+        ));
         return;
     }
     let mut paths = Vec::new();
     if dir.is_file() {
         paths.push(dir.to_path_buf());
     } else {
-        for entry in ignore::WalkBuilder::new(dir).hidden(true).follow_links(false).build() {
+        for entry in ignore::WalkBuilder::new(dir)
+            .hidden(true)
+            .follow_links(false)
+            .build()
+        {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => paths.push(e.into_path()),
                 Ok(_) => {}
-                Err(e) => errors.push(diag("policy::io", &shown, None, format!("cannot walk policy directory: {e}"))),
+                Err(e) => errors.push(diag(
+                    "policy::io",
+                    &shown,
+                    None,
+                    format!("cannot walk policy directory: {e}"),
+                )),
             }
         }
     }
     paths.sort();
     for p in paths {
         let name = p.to_string_lossy().to_string();
-        let wanted = name.ends_with(".rego") || name.ends_with(".examples.yaml") || is_catalog_path(&name);
+        let wanted =
+            name.ends_with(".rego") || name.ends_with(".examples.yaml") || is_catalog_path(&name);
         if !wanted {
             continue;
         }
         match std::fs::read_to_string(&p) {
-            Ok(text) => out.push(RawFile { path: name, text, builtin: false }),
-            Err(e) => errors.push(diag("policy::io", &name, None, format!("cannot read policy file: {e}"))),
+            Ok(text) => out.push(RawFile {
+                path: name,
+                text,
+                builtin: false,
+            }),
+            Err(e) => errors.push(diag(
+                "policy::io",
+                &name,
+                None,
+                format!("cannot read policy file: {e}"),
+            )),
         }
     }
 }
@@ -141,7 +175,14 @@ pub fn regorus_diag(code: &str, fallback_path: &str, err: &str) -> Diagnostic {
         .find_map(|l| l.trim().strip_prefix("error: "))
         .unwrap_or_else(|| err.lines().next().unwrap_or("policy error"))
         .to_string();
-    Diagnostic { code: code.into(), path, line, column, message, help: None }
+    Diagnostic {
+        code: code.into(),
+        path,
+        line,
+        column,
+        message,
+        help: None,
+    }
 }
 
 /// Load and validate policies. Errors in one file do not stop the others from loading.
@@ -155,18 +196,37 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
     let _ = user_has_lib;
     if opts.builtin {
         for (path, text) in BUILTIN_FILES {
-            raw.push(RawFile { path: format!("{BUILTIN_PREFIX}{path}"), text: text.to_string(), builtin: true });
+            raw.push(RawFile {
+                path: format!("{BUILTIN_PREFIX}{path}"),
+                text: text.to_string(),
+                builtin: true,
+            });
         }
     } else {
         // User policies may build on the built-in helper library even without the pack.
-        let user_defines_lib = raw.iter().any(|f| f.text.lines().any(|l| l.trim_start().starts_with("package trailguard.lib")));
+        let user_defines_lib = raw.iter().any(|f| {
+            f.text
+                .lines()
+                .any(|l| l.trim_start().starts_with("package trailguard.lib"))
+        });
         if !user_defines_lib {
-            for (path, text) in BUILTIN_FILES.iter().filter(|(p, _)| p.starts_with("policies/lib/") && p.ends_with(".rego")) {
-                raw.push(RawFile { path: format!("{BUILTIN_PREFIX}{path}"), text: text.to_string(), builtin: true });
+            for (path, text) in BUILTIN_FILES
+                .iter()
+                .filter(|(p, _)| p.starts_with("policies/lib/") && p.ends_with(".rego"))
+            {
+                raw.push(RawFile {
+                    path: format!("{BUILTIN_PREFIX}{path}"),
+                    text: text.to_string(),
+                    builtin: true,
+                });
             }
         }
         for (path, text) in BUILTIN_FILES.iter().filter(|(p, _)| is_catalog_path(p)) {
-            raw.push(RawFile { path: format!("{BUILTIN_PREFIX}{path}"), text: text.to_string(), builtin: true });
+            raw.push(RawFile {
+                path: format!("{BUILTIN_PREFIX}{path}"),
+                text: text.to_string(),
+                builtin: true,
+            });
         }
     }
 
@@ -224,7 +284,10 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
         let Some(m) = &f.metadata else { continue };
         let builtin = builtin_of.get(&f.path).copied().unwrap_or(false);
         let mut ok = true;
-        for key in std::iter::once(&m.id).chain(m.aliases.iter()).chain(std::iter::once(&m.name)) {
+        for key in std::iter::once(&m.id)
+            .chain(m.aliases.iter())
+            .chain(std::iter::once(&m.name))
+        {
             if let Some(other) = seen.get(&key.to_ascii_uppercase()) {
                 errors.push(diag(
                     "policy::duplicate-id",
@@ -238,7 +301,12 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
         for (fw, ids) in &m.frameworks {
             for id in ids {
                 if let Some(why) = catalogs.check(fw, id) {
-                    errors.push(diag("policy::control", &f.path, Some(m.line), format!("rule {}: {why}", m.id)));
+                    errors.push(diag(
+                        "policy::control",
+                        &f.path,
+                        Some(m.line),
+                        format!("rule {}: {why}", m.id),
+                    ));
                     ok = false;
                 }
             }
@@ -249,7 +317,10 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
         if !ok {
             continue;
         }
-        for key in std::iter::once(&m.id).chain(m.aliases.iter()).chain(std::iter::once(&m.name)) {
+        for key in std::iter::once(&m.id)
+            .chain(m.aliases.iter())
+            .chain(std::iter::once(&m.name))
+        {
             seen.insert(key.to_ascii_uppercase(), f.path.clone());
         }
         rules.push(Rule {
@@ -292,21 +363,31 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
                                     line: None,
                                     column: None,
                                     message: format!("unknown parameter `{k}`"),
-                                    help: Some(format!("known parameters: {}", known.iter().cloned().collect::<Vec<_>>().join(", "))),
+                                    help: Some(format!(
+                                        "known parameters: {}",
+                                        known.iter().cloned().collect::<Vec<_>>().join(", ")
+                                    )),
                                 });
                             } else {
                                 params.insert(k.clone(), val.clone());
                             }
                         }
                     }
-                    Some(_) => errors.push(diag("data::shape", &shown, None, "`trailguard.params` must be a mapping".into())),
+                    Some(_) => errors.push(diag(
+                        "data::shape",
+                        &shown,
+                        None,
+                        "`trailguard.params` must be a mapping".into(),
+                    )),
                     None => errors.push(Diagnostic {
                         code: "data::shape".into(),
                         path: shown,
                         line: None,
                         column: None,
                         message: "data file has no `trailguard.params` mapping".into(),
-                        help: Some("parameters go under `trailguard: {params: {name: value}}`".into()),
+                        help: Some(
+                            "parameters go under `trailguard: {params: {name: value}}`".into(),
+                        ),
                     }),
                 }
             }
@@ -318,18 +399,45 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
     match regorus::Value::from_json_str(&data.to_string()) {
         Ok(v) => {
             if let Err(e) = engine.add_data(v) {
-                errors.push(diag("data::merge", "--data", None, format!("cannot add parameters: {e}")));
+                errors.push(diag(
+                    "data::merge",
+                    "--data",
+                    None,
+                    format!("cannot add parameters: {e}"),
+                ));
             }
         }
-        Err(e) => errors.push(diag("data::merge", "--data", None, format!("cannot convert parameters: {e}"))),
+        Err(e) => errors.push(diag(
+            "data::merge",
+            "--data",
+            None,
+            format!("cannot convert parameters: {e}"),
+        )),
     }
-    (PolicySet { rules, files, catalogs, params, engine, sources }, errors)
+    (
+        PolicySet {
+            rules,
+            files,
+            catalogs,
+            params,
+            engine,
+            sources,
+        },
+        errors,
+    )
 }
 
 /// Read a `--data` file (JSON or YAML).
 fn read_data_file(path: &Path) -> Result<Value, Diagnostic> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| diag("data::io", &shown, None, format!("cannot read data file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        diag(
+            "data::io",
+            &shown,
+            None,
+            format!("cannot read data file: {e}"),
+        )
+    })?;
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
         serde_json::from_str(&text).map_err(|e| Diagnostic {

@@ -39,7 +39,9 @@ pub fn run(set: &PolicySet, filter: Option<&str>) -> Vec<TestResult> {
             let outcome = match engine.eval_rule(full) {
                 Ok(regorus::Value::Bool(true)) => Outcome::Pass,
                 Ok(_) => Outcome::Fail,
-                Err(e) => Outcome::Error(super::regorus_diag("policy::test", &f.path, &e.to_string()).message),
+                Err(e) => Outcome::Error(
+                    super::regorus_diag("policy::test", &f.path, &e.to_string()).message,
+                ),
             };
             results.push(TestResult {
                 path: f.path.clone(),
@@ -71,7 +73,11 @@ pub fn print(results: &[TestResult], verbose: bool, out: &mut dyn std::io::Write
                 }
             };
             if verbose || r.outcome != Outcome::Pass {
-                writeln!(out, "{}: data.{}.{}: {label} ({:.1?})", r.path, r.package, r.name, r.duration)?;
+                writeln!(
+                    out,
+                    "{}: data.{}.{}: {label} ({:.1?})",
+                    r.path, r.package, r.name, r.duration
+                )?;
                 if let Outcome::Error(msg) = &r.outcome {
                     writeln!(out, "  {msg}")?;
                 }
@@ -86,7 +92,11 @@ pub fn print(results: &[TestResult], verbose: bool, out: &mut dyn std::io::Write
         if errored > 0 {
             writeln!(out, "ERROR: {errored}/{}", results.len())?;
         }
-        Ok(if failed + errored > 0 || results.is_empty() { 1 } else { 0 })
+        Ok(if failed + errored > 0 || results.is_empty() {
+            1
+        } else {
+            0
+        })
     };
     write().unwrap_or(2)
 }
