@@ -6,4 +6,5 @@
 pub mod adapters;
 pub mod contract;
 pub mod model;
+pub mod report;
 pub mod syntax;
