@@ -4,8 +4,11 @@
 //! filter → report → exit code. See `docs/architecture.md`.
 
 pub mod adapters;
+pub mod cli;
 pub mod contract;
 pub mod eventscan;
 pub mod model;
 pub mod policy;
+pub mod report;
+pub mod scan;
 pub mod syntax;

@@ -1,0 +1,113 @@
+//! The closing summary of the terminal report: what was scanned, the event-record accounting,
+//! findings by severity, skipped inputs, errors, and the verdict with its exit code.
+
+use super::sanitize;
+use super::style::{Paint, bytes, count, wrap};
+use crate::contract::{EventStats, Severity, Summary};
+use std::io::{self, Write};
+
+pub fn render(s: &Summary, paint: Paint, width: usize, out: &mut dyn Write) -> io::Result<()> {
+    let mut lines = vec![format!(
+        "Scanned {}: {}, {}; {} evaluated.",
+        count(s.files_scanned, "file", "files"),
+        count(s.documents, "document", "documents"),
+        count(s.resources, "resource", "resources"),
+        count(s.rules_evaluated, "rule", "rules"),
+    )];
+    if let Some(events) = &s.events {
+        lines.push(event_line(events));
+    }
+    lines.push(findings_line(s, paint));
+    let mut tail = Vec::new();
+    if s.skipped_files > 0 {
+        tail.push(format!(
+            "{} skipped",
+            count(s.skipped_files, "input", "inputs")
+        ));
+    }
+    if s.errors > 0 {
+        tail.push(count(s.errors, "error", "errors"));
+    }
+    if !tail.is_empty() {
+        lines.push(format!("{}.", tail.join(", ")));
+    }
+    for line in &lines {
+        for wrapped in wrap(line, width, "", "  ") {
+            writeln!(out, "{wrapped}")?;
+        }
+    }
+    writeln!(out, "{}", verdict(s, paint))
+}
+
+/// `Events: R records read = E evaluated + S skipped (reason: n, ...) from F files (size), T1 to T2.`
+fn event_line(e: &EventStats) -> String {
+    let skipped: u64 = e.records_skipped.values().sum();
+    let mut line = format!(
+        "Events: {} read = {} evaluated + {} skipped",
+        count(e.records_read, "record", "records"),
+        e.records_evaluated,
+        skipped
+    );
+    if !e.records_skipped.is_empty() {
+        let reasons: Vec<String> = e
+            .records_skipped
+            .iter()
+            .map(|(reason, n)| format!("{}: {n}", sanitize::line(reason)))
+            .collect();
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    line.push_str(&format!(
+        ", from {} ({})",
+        count(e.files, "file", "files"),
+        bytes(e.bytes)
+    ));
+    match (&e.first_event_time, &e.last_event_time) {
+        (Some(first), Some(last)) => line.push_str(&format!(
+            ", {} to {}",
+            sanitize::line(first),
+            sanitize::line(last)
+        )),
+        (Some(t), None) | (None, Some(t)) => line.push_str(&format!(", at {}", sanitize::line(t))),
+        (None, None) => {}
+    }
+    line.push('.');
+    // The accounting must close; if it does not, say so rather than let records vanish.
+    let accounted = e.records_evaluated.saturating_add(skipped);
+    if accounted != e.records_read {
+        line.push_str(&format!(
+            " Accounting mismatch: {} read but {} accounted for.",
+            e.records_read, accounted
+        ));
+    }
+    line
+}
+
+fn findings_line(s: &Summary, paint: Paint) -> String {
+    if s.findings == 0 {
+        return "No findings.".to_string();
+    }
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|sev| {
+            let n = s.by_severity.get(sev.as_str()).copied().unwrap_or(0);
+            (n > 0).then(|| paint.severity(*sev, &format!("{n} {sev}")))
+        })
+        .collect();
+    let found = format!("Found {}", count(s.findings, "finding", "findings"));
+    if parts.is_empty() {
+        format!("{found}.")
+    } else {
+        format!("{found}: {}.", parts.join(", "))
+    }
+}
+
+/// The verdict, mirroring [`super::exit_code`]: an error wins over findings.
+fn verdict(s: &Summary, paint: Paint) -> String {
+    if s.errors > 0 {
+        paint.red("Result: incomplete, some inputs or policies could not be processed (exit 2).")
+    } else if s.failed {
+        paint.red("Result: failed, findings at or above the fail-on severity (exit 1).")
+    } else {
+        paint.green("Result: passed (exit 0).")
+    }
+}
