@@ -260,7 +260,7 @@ impl<'a> Ctx<'a> {
             .all(|p| matches!(&p.kind, Kind::Ref(r) if spec.targets.contains(&r.rtype.as_str())));
         match (by_resolution, unresolved.first().map(|p| &p.kind)) {
             (true, Some(Kind::Ref(r))) => {
-                Field::known(Value::String(v.text()), loc).with_resolved(resolved(r))
+                Field::known(self.json(v, Placeholder::Text), loc).with_resolved(resolved(r))
             }
             _ => Field::unknown(v.text(), loc),
         }
