@@ -5,6 +5,7 @@
 
 pub mod cloudformation;
 pub mod live;
+mod terraform;
 pub mod terraform_hcl;
 pub mod terraform_plan;
 
