@@ -18,7 +18,7 @@ set -u
 
 usage() {
     echo "usage: export-live.sh [--region REGION] [--no-buckets] OUTPUT_DIR" >&2
-    exit 1
+    exit "${1:-1}"
 }
 
 region=""
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
             buckets=0
             shift
             ;;
-        -h | --help) usage ;;
+        -h | --help) usage 0 ;;
         -*) usage ;;
         *) break ;;
     esac

@@ -110,7 +110,7 @@ pub(super) fn epoch(text: &str) -> Option<DateTime<Utc>> {
     let nanos: u32 = digits.parse().ok()?;
     if secs < 0 && nanos > 0 {
         // "-1.5" means 1.5 s before the epoch: whole seconds down, fraction back up.
-        return DateTime::from_timestamp(secs - 1, 1_000_000_000 - nanos);
+        return DateTime::from_timestamp(secs.checked_sub(1)?, 1_000_000_000 - nanos);
     }
     DateTime::from_timestamp(secs, nanos)
 }
@@ -157,6 +157,7 @@ mod tests {
             Some("1969-12-31T23:59:58.500Z")
         );
         assert_eq!(epoch("12abc"), None);
+        assert_eq!(epoch("-9223372036854775808.5"), None);
         assert_eq!(epoch("1e400"), None);
     }
 
