@@ -57,40 +57,7 @@ pub(super) fn assemble(path: &str, ex: &Export, errors: &mut Vec<InputError>) ->
         }
     }
     match_statuses(ex, &mut entries, errors);
-    let by_arn: HashMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.arn, i))
-        .collect();
-    for (list, what) in [
-        (&ex.event_selectors, "get-event-selectors"),
-        (&ex.insight_selectors, "get-insight-selectors"),
-    ] {
-        for src in list {
-            let Some(arn) = src.get("TrailARN").and_then(|a| a.as_str()) else {
-                errors.push(src.error(format!("{what} output without a TrailARN string")));
-                continue;
-            };
-            let Some(&i) = by_arn.get(arn) else {
-                errors.push(src.error(format!(
-                    "{what} output for {arn}, which describe-trails does not list"
-                )));
-                continue;
-            };
-            let slot = if what == "get-event-selectors" {
-                &mut entries[i].parts.selectors
-            } else {
-                &mut entries[i].parts.insights
-            };
-            match slot {
-                Some(first) => errors.push(src.error(format!(
-                    "second {what} output for {arn} (the first, in {}, is used)",
-                    first.path
-                ))),
-                None => *slot = Some(*src),
-            }
-        }
-    }
+    match_selectors(ex, &mut entries, errors);
 
     for (name, (header, src)) in &ex.buckets {
         doc.buckets
@@ -177,6 +144,44 @@ fn audited_account(ex: &Export, entries: &[Entry], errors: &mut Vec<InputError>)
         .filter_map(|e| arn_account(e.arn))
         .collect();
     (own.len() == 1).then(|| own.into_iter().collect())
+}
+
+/// get-event-selectors / get-insight-selectors outputs, matched by the `TrailARN` they carry.
+fn match_selectors<'a>(ex: &Export<'a>, entries: &mut [Entry<'a>], errors: &mut Vec<InputError>) {
+    let by_arn: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.arn, i))
+        .collect();
+    for (list, what) in [
+        (&ex.event_selectors, "get-event-selectors"),
+        (&ex.insight_selectors, "get-insight-selectors"),
+    ] {
+        for src in list {
+            let Some(arn) = src.get("TrailARN").and_then(|a| a.as_str()) else {
+                errors.push(src.error(format!("{what} output without a TrailARN string")));
+                continue;
+            };
+            let Some(&i) = by_arn.get(arn) else {
+                errors.push(src.error(format!(
+                    "{what} output for {arn}, which describe-trails does not list"
+                )));
+                continue;
+            };
+            let slot = if what == "get-event-selectors" {
+                &mut entries[i].parts.selectors
+            } else {
+                &mut entries[i].parts.insights
+            };
+            match slot {
+                Some(first) => errors.push(src.error(format!(
+                    "second {what} output for {arn} (the first, in {}, is used)",
+                    first.path
+                ))),
+                None => *slot = Some(*src),
+            }
+        }
+    }
 }
 
 fn match_statuses<'a>(ex: &Export<'a>, entries: &mut [Entry<'a>], errors: &mut Vec<InputError>) {

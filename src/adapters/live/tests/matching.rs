@@ -159,3 +159,55 @@ fn event_data_stores_without_describe_trails() {
         )]
     );
 }
+
+#[test]
+fn a_second_output_for_the_same_trail_is_reported_and_the_first_kept() {
+    let arn = "arn:aws:cloudtrail:us-east-1:111111111111:trail/t";
+    let selectors = format!(r#"{{"TrailARN": "{arn}", "EventSelectors": []}}"#);
+    let (doc, errors) = in_memory(&[
+        ("describe-trails.json", ONE_TRAIL),
+        // The ARN-keyed status is matched first; the name-keyed one is then a duplicate.
+        ("get-trail-status.t.json", r#"{"IsLogging": false}"#),
+        (
+            "get-trail-status.arn_aws_cloudtrail_us-east-1_111111111111_trail_t.json",
+            r#"{"IsLogging": true}"#,
+        ),
+        ("get-event-selectors.a.json", &selectors),
+        ("get-event-selectors.b.json", &selectors),
+    ]);
+    let t = &doc.trails[0];
+    known(
+        &t.is_logging,
+        serde_json::json!(true),
+        "exp/get-trail-status.arn_aws_cloudtrail_us-east-1_111111111111_trail_t.json",
+        1,
+        15,
+    );
+    known(
+        &t.event_selectors,
+        serde_json::json!([]),
+        "exp/get-event-selectors.a.json",
+        1,
+        85,
+    );
+    let messages: Vec<_> = errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages[1..],
+        [
+            (
+                "exp/get-event-selectors.b.json",
+                "second get-event-selectors output for arn:aws:cloudtrail:us-east-1:111111111111:\
+                 trail/t (the first, in exp/get-event-selectors.a.json, is used)"
+            ),
+            (
+                "exp/get-trail-status.t.json",
+                "second get-trail-status output for arn:aws:cloudtrail:us-east-1:111111111111:\
+                 trail/t (the first, in exp/get-trail-status.arn_aws_cloudtrail_us-east-1_\
+                 111111111111_trail_t.json, is used)"
+            ),
+        ]
+    );
+}
