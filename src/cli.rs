@@ -1,9 +1,11 @@
 //! Command-line interface: argument parsing and dispatch. `main` stays thin; each subcommand
 //! loads policies, runs, hands the result to a reporter, and returns the exit code.
 
-use crate::contract::{Diagnostic, Severity};
+use crate::contract::{Diagnostic, Examples, Severity};
 use crate::policy::{self, testing, LoadOptions, PolicySet};
+use crate::report::{self, human, HumanOptions};
 use crate::scan::{self, ScanOptions};
+use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -101,6 +103,9 @@ pub struct ScanArgs {
     /// List skipped files in human output
     #[arg(long)]
     pub show_skipped: bool,
+    /// Print only findings and errors (no skipped list, no summary)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub policies: PolicyArgs,
 }
@@ -159,10 +164,26 @@ fn use_color(choice: ColorChoice) -> bool {
 
 /// Print diagnostics that stop a command before it produces a report.
 fn print_fatal(errors: &[Diagnostic]) {
+    let report = crate::contract::ScanReport {
+        version: crate::contract::REPORT_VERSION,
+        tool: crate::contract::ToolInfo::current(),
+        findings: Vec::new(),
+        errors: errors.to_vec(),
+        skipped: Vec::new(),
+        summary: Default::default(),
+    };
+    let opts = HumanOptions { color: std::io::stderr().is_terminal(), quiet: true, ..Default::default() };
     let mut err = std::io::stderr().lock();
-    for d in errors {
-        let _ = writeln!(err, "{}", crate::report::plain_diagnostic(d));
+    let _ = human::render(&report, &fs_sources, &opts, &mut err);
+    let _ = err.flush();
+}
+
+/// Source text for snippets, read from disk (built-in policies from the embedded pack).
+fn fs_sources(path: &str) -> Option<Arc<str>> {
+    if let Some(p) = path.strip_prefix(policy::BUILTIN_PREFIX) {
+        return policy::BUILTIN_FILES.iter().find(|(q, _)| *q == p).map(|(_, t)| Arc::from(*t));
     }
+    std::fs::read_to_string(path).ok().map(Arc::from)
 }
 
 /// Run the CLI; returns the process exit code.
@@ -214,17 +235,13 @@ fn run_scan(args: ScanArgs) -> i32 {
         selected,
     };
     let report = scan::scan(&opts, &set, errors);
-    let code = scan::exit_code(&report);
+    let code = i32::from(report::exit_code(&report));
     let mut out = std::io::stdout().lock();
     let written = match args.format {
-        OutputFormat::Json => crate::report::json::write(&report, &mut out),
+        OutputFormat::Json => report::json::write(&report, &mut out),
         OutputFormat::Human => {
-            let opts = crate::report::human::HumanOptions {
-                color: use_color(args.color),
-                show_skipped: args.show_skipped,
-                ..Default::default()
-            };
-            crate::report::human::write(&report, &set.descriptors(), &crate::report::FsSources, &opts, &mut out)
+            let opts = HumanOptions { color: use_color(args.color), show_skipped: args.show_skipped, quiet: args.quiet, ..Default::default() };
+            human::render(&report, &fs_sources, &opts, &mut out)
         }
     };
     match write_or_quiet(written) {
@@ -240,11 +257,11 @@ fn run_rules(args: RulesArgs) -> i32 {
         return 2;
     }
     let fmt = match args.format {
-        ListFormat::Text => crate::report::ListFormat::Text,
-        ListFormat::Json => crate::report::ListFormat::Json,
+        ListFormat::Text => report::RulesFormat::Text,
+        ListFormat::Json => report::RulesFormat::Json,
     };
     let mut out = std::io::stdout().lock();
-    write_or_quiet(crate::report::rules_table(&set.descriptors(), fmt, &mut out))
+    write_or_quiet(report::rules_table(&set.descriptors(), fmt, &mut out))
 }
 
 fn run_explain(args: ExplainArgs) -> i32 {
@@ -257,9 +274,11 @@ fn run_explain(args: ExplainArgs) -> i32 {
         eprintln!("error: unknown rule `{}` (`trailguard rules` lists them)", args.rule);
         return 2;
     };
-    let examples = rule.examples.as_deref().and_then(crate::policy::examples::parse);
+    let examples = rule.examples.as_deref().and_then(|t| Examples::parse(t).ok()).map(|e| report::Examples {
+        by_format: e.formats.into_iter().map(|(k, v)| (k, report::FormatExamples { good: v.good, bad: v.bad })).collect(),
+    });
     let mut out = std::io::stdout().lock();
-    write_or_quiet(crate::report::explain(&rule.desc, examples.as_ref(), &mut out, use_color(args.color)))
+    write_or_quiet(report::explain(&rule.desc, examples.as_ref(), &mut out, use_color(args.color)))
 }
 
 fn run_test(args: TestArgs) -> i32 {

@@ -105,7 +105,8 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, follow_links: bool) -> Dis
     let mut tf: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for (f, _explicit) in files {
         let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        if live_dirs.contains(&parent) && ext_of(&f) == "json" {
+        let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if live_dirs.contains(&parent) && crate::adapters::live::is_export_file(&name) {
             live.entry(parent).or_default().push(f);
         } else if ext_of(&f) == "tf" {
             tf.entry(parent).or_default().push(f);

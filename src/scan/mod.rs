@@ -2,6 +2,7 @@
 //! selected rules, then merge and sort so the report never depends on thread scheduling.
 
 pub mod config;
+pub mod examples;
 pub mod discover;
 pub mod select;
 
@@ -187,15 +188,4 @@ fn finish(opts: &ScanOptions, set: &PolicySet, part: Part, mut errors: Vec<Diagn
         failed,
     };
     ScanReport { version: REPORT_VERSION, tool: ToolInfo::current(), findings, errors, skipped, summary }
-}
-
-/// Exit code for a report: 2 on any error (an error wins), 1 on failing findings, else 0.
-pub fn exit_code(report: &ScanReport) -> i32 {
-    if !report.errors.is_empty() {
-        2
-    } else if report.summary.failed {
-        1
-    } else {
-        0
-    }
 }
