@@ -28,8 +28,8 @@ pub(super) fn trail_selectors<'a>(
     r: &Resource<'a>,
     header: &Loc,
 ) -> (Field, Field) {
-    let classic = list_field(cx, r, "EventSelectors", classic);
-    let advanced = list_field(cx, r, "AdvancedEventSelectors", advanced);
+    let classic = list_field(cx, r, "EventSelectors", classic).filter(is_set);
+    let advanced = list_field(cx, r, "AdvancedEventSelectors", advanced).filter(is_set);
     match (classic, advanced) {
         (None, None) => (
             Field::defaulted(default_classic(), header.clone()),
@@ -49,7 +49,18 @@ pub(super) fn data_store_selectors<'a>(
     header: &Loc,
 ) -> Field {
     list_field(cx, r, "AdvancedEventSelectors", advanced)
+        .filter(is_set)
         .unwrap_or_else(|| Field::absent(header.clone()))
+}
+
+/// An empty selector list (`cdk synth` writes `"EventSelectors": []`) configures nothing: the
+/// trail keeps the AWS default, as when the property is missing.
+fn is_set(field: &Field) -> bool {
+    field
+        .value
+        .as_ref()
+        .and_then(Value::as_array)
+        .is_none_or(|items| !items.is_empty())
 }
 
 /// `InsightSelectors` as a list of insight type strings; none set means `[]`.
