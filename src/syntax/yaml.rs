@@ -157,6 +157,30 @@ impl<'a> Offsets<'a> {
         }
     }
 
+    /// The span without trailing whitespace and line breaks.
+    fn trim_end(&self, span: Span) -> Span {
+        let Some(text) = self.src.get(span.offset..span.offset + span.len) else {
+            return span;
+        };
+        let kept = text.trim_end_matches([' ', '\t', '\r', '\n']);
+        if kept.len() == text.len() {
+            return span;
+        }
+        let (end_line, end_column) = match kept.rfind('\n') {
+            Some(newline) => (
+                span.line + to_u32(kept.matches('\n').count()),
+                to_u32(kept[newline + 1..].chars().count()) + 1,
+            ),
+            None => (span.line, span.column + to_u32(kept.chars().count())),
+        };
+        Span {
+            end_line,
+            end_column,
+            len: kept.len(),
+            ..span
+        }
+    }
+
     fn error(&self, at: Marker, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             message: message.into(),
@@ -271,7 +295,11 @@ impl Builder<'_, '_> {
             (_, ScalarStyle::Plain) => resolve_plain(value),
             _ => NodeKind::String(value.to_string()),
         };
-        let at = self.offsets.span(span.start, span.end);
+        let mut at = self.offsets.span(span.start, span.end);
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            // saphyr ends block scalars at the next token, past trailing blank lines.
+            at = self.offsets.trim_end(at);
+        }
         let mut node = Node::new(kind, at);
         let mut height = 1;
         if let Some(TagUse::Local(name)) = tag {

@@ -348,3 +348,17 @@ fn json_is_read_as_yaml_too() {
     assert_eq!(b.get("N").unwrap().kind, number("1.5"));
     assert_eq!(b.get("Type").unwrap().span.column, 30);
 }
+
+#[test]
+fn block_scalar_spans_end_at_their_last_character() {
+    let src = "a: |\n  line one\n  line two\n\nb: 1\n";
+    let root = parse(src).unwrap();
+    let a = root.get("a").unwrap();
+    assert_eq!(a.as_str(), Some("line one\nline two\n"));
+    assert_eq!((a.span.line, a.span.column), (2, 3));
+    assert_eq!((a.span.end_line, a.span.end_column), (3, 11));
+    assert_eq!(
+        &src[a.span.offset..a.span.offset + a.span.len],
+        "line one\n  line two"
+    );
+}
