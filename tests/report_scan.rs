@@ -469,3 +469,22 @@ fn single_line_plan_json_is_cropped_around_the_span() {
     );
     insta::assert_snapshot!("human_long_line", text);
 }
+
+#[test]
+fn event_accounting_that_does_not_close_is_reported() {
+    let mut report = clean_report();
+    report.summary.events = Some(EventStats {
+        files: 2,
+        bytes: 3 * 1024 * 1024,
+        records_read: 10,
+        records_evaluated: 5,
+        records_skipped: [("unparseable".to_string(), 3)].into_iter().collect(),
+        first_event_time: None,
+        last_event_time: None,
+    });
+    let text = human_text(&report, &HumanOptions::default());
+    assert!(text.contains(
+        "\nEvents: 10 records read = 5 evaluated + 3 skipped (unparseable: 3), from 2 files (3.0 MiB).\n\
+         Accounting mismatch: 10 records read but 8 accounted for.\n"
+    ), "{text}");
+}
