@@ -418,3 +418,73 @@ fn exit_code_error_wins_over_findings() {
     assert_eq!(report::exit_code(&report), 0);
     assert_eq!(report::exit_code(&clean_report()), 0);
 }
+
+#[test]
+fn location_outside_the_source_falls_back_to_path_line_col() {
+    let mut report = clean_report();
+    let mut f = full_report().findings.remove(3);
+    f.location = loc("templates/trail.yaml", (99, 4), (99, 9));
+    f.compliance.clear();
+    f.evidence = serde_json::Value::Null;
+    report.findings.push(f);
+    let quiet = HumanOptions {
+        quiet: true,
+        ..HumanOptions::default()
+    };
+    assert_eq!(
+        human_text(&report, &quiet),
+        "TGC001 [high] log-file-validation-disabled\n\
+         \x20 x Trail AuditTrail does not validate its log files: tampering would go unnoticed\n\
+         \x20 at: templates/trail.yaml:99:4\n\
+         \x20 resource: AuditTrail\n\n"
+    );
+}
+
+#[test]
+fn single_line_plan_json_is_cropped_around_the_span() {
+    // `terraform show -json` writes the whole plan on one line.
+    let padding = format!(
+        "{{\"format_version\":\"1.2\",\"pad\":\"{}\",",
+        "p".repeat(3000)
+    );
+    let plan = format!("{padding}\"values\":{{\"enable_log_file_validation\":false}}}}\n");
+    let column = plan.find("false").map(|i| i as u32 + 1).expect("in plan");
+    let mut f = full_report().findings.remove(3);
+    f.location = loc("plan.json", (1, column), (1, column + 5));
+    f.compliance.clear();
+    let mut report = clean_report();
+    report.findings.push(f);
+    let provider = move |p: &str| (p == "plan.json").then(|| Arc::<str>::from(plan.as_str()));
+    let mut out = Vec::new();
+    let opts = HumanOptions {
+        quiet: true,
+        width: 80,
+        ..HumanOptions::default()
+    };
+    human::render(&report, &provider, &opts, &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 80),
+        "no line wider than the terminal"
+    );
+    insta::assert_snapshot!("human_long_line", text);
+}
+
+#[test]
+fn event_accounting_that_does_not_close_is_reported() {
+    let mut report = clean_report();
+    report.summary.events = Some(EventStats {
+        files: 2,
+        bytes: 3 * 1024 * 1024,
+        records_read: 10,
+        records_evaluated: 5,
+        records_skipped: [("unparseable".to_string(), 3)].into_iter().collect(),
+        first_event_time: None,
+        last_event_time: None,
+    });
+    let text = human_text(&report, &HumanOptions::default());
+    assert!(text.contains(
+        "\nEvents: 10 records read = 5 evaluated + 3 skipped (unparseable: 3), from 2 files (3.0 MiB).\n\
+         Accounting mismatch: 10 records read but 8 accounted for.\n"
+    ), "{text}");
+}

@@ -17,6 +17,7 @@
 //!
 //! Everything that comes from input passes through [`super::sanitize`] first.
 
+use super::excerpt::excerpt;
 use super::snippet::{self, Snippet};
 use super::style::{Paint, wrap};
 use super::{SourceProvider, evidence, sanitize, summary};
@@ -217,24 +218,44 @@ impl Renderer<'_> {
         &mut self,
         loc: &Location,
         label: Option<String>,
-    ) -> Option<(NamedSource<Arc<str>>, SourceSpan, Option<String>)> {
+    ) -> Option<(NamedSource<String>, SourceSpan, Option<String>)> {
         if loc.path.is_empty() || loc.start_line == 0 {
             return None;
         }
         let text = self.sources.get(&loc.path)?;
-        let span = snippet::byte_span(
+        // Leave room for miette's gutter (line number and bar) so cropped lines fit the width.
+        let max_cols = self.width.saturating_sub(12);
+        let ellipsis = if self.color { "…" } else { "..." };
+        let x = excerpt(
             &text,
             (loc.start_line, loc.start_column),
             (loc.end_line, loc.end_column),
+            max_cols,
+            ellipsis,
         )?;
-        let label = match (label, span.cut_from) {
-            (Some(l), Some(last)) => Some(format!("{l} (through line {last})")),
-            (None, Some(last)) => Some(format!("through line {last}")),
-            (l, None) => l,
+        let cut = x.cut_from.map(|last| format!("through line {last}"));
+        let label = match (label, cut) {
+            (Some(l), Some(cut)) => vec![format!("{l} ({cut})"), cut],
+            (Some(l), None) => vec![l],
+            (None, Some(cut)) => vec![cut],
+            (None, None) => vec![],
         };
-        let name = file_location(loc);
-        let source = NamedSource::new(name, text);
-        Some((source, SourceSpan::new(span.offset.into(), span.len), label))
+        // miette prints the label to the right of the underline and never wraps it: keep the
+        // longest form that fits the width, or just the underline.
+        let line_start = x
+            .text
+            .get(..x.offset)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = x
+            .text
+            .get(line_start..x.offset)
+            .map_or(0, |t| t.chars().count());
+        let gutter = (loc.end_line.max(loc.start_line) + 1).to_string().len() + 3;
+        let room = self.width.saturating_sub(gutter + column + 6);
+        let label = label.into_iter().find(|l| l.chars().count() <= room);
+        let source = NamedSource::new(file_location(loc), x.text);
+        Some((source, SourceSpan::new(x.offset.into(), x.len), label))
     }
 
     /// `  key: value` lines, wrapped, values aligned under their first character.

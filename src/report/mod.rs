@@ -6,6 +6,7 @@
 //! ([`sanitize`]) before it reaches a terminal.
 
 mod evidence;
+mod excerpt;
 mod explain;
 pub mod human;
 pub mod json;

@@ -16,6 +16,7 @@ pub fn render(s: &Summary, paint: Paint, width: usize, out: &mut dyn Write) -> i
     )];
     if let Some(events) = &s.events {
         lines.push(event_line(events));
+        lines.extend(accounting_mismatch(events));
     }
     lines.push(findings_line(s, paint));
     let mut tail = Vec::new();
@@ -71,15 +72,19 @@ fn event_line(e: &EventStats) -> String {
         (None, None) => {}
     }
     line.push('.');
-    // The accounting must close; if it does not, say so rather than let records vanish.
-    let accounted = e.records_evaluated.saturating_add(skipped);
-    if accounted != e.records_read {
-        line.push_str(&format!(
-            " Accounting mismatch: {} read but {} accounted for.",
-            e.records_read, accounted
-        ));
-    }
     line
+}
+
+/// The accounting must close; if it does not, say so rather than let records vanish silently.
+fn accounting_mismatch(e: &EventStats) -> Option<String> {
+    let skipped: u64 = e.records_skipped.values().sum();
+    let accounted = e.records_evaluated.saturating_add(skipped);
+    (accounted != e.records_read).then(|| {
+        format!(
+            "Accounting mismatch: {} records read but {accounted} accounted for.",
+            e.records_read
+        )
+    })
 }
 
 fn findings_line(s: &Summary, paint: Paint) -> String {
