@@ -552,3 +552,64 @@ fn an_invalid_policy_literal_is_an_error_with_its_position() {
         Some(State::Unknown)
     );
 }
+
+#[test]
+fn override_files_replace_attributes_and_block_types() {
+    let files = vec![
+        (
+            "m/main.tf".to_string(),
+            r#"variable "name" { default = "audit" }
+resource "aws_cloudtrail" "t" {
+  name                       = var.name
+  enable_log_file_validation = true
+  event_selector { read_write_type = "All" }
+}
+"#
+            .to_string(),
+        ),
+        (
+            "m/a_override.tf".to_string(),
+            r#"variable "name" { description = "keeps the default" }
+resource "aws_cloudtrail" "t" {
+  enable_log_file_validation = false
+  event_selector { read_write_type = "WriteOnly" }
+}
+resource "aws_cloudtrail" "orphan" { name = "x" }
+"#
+            .to_string(),
+        ),
+    ];
+    let (doc, errors) = document(adapt_module("m", &files));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (
+            errors[0].path.as_str(),
+            errors[0].line,
+            errors[0].message.as_str()
+        ),
+        (
+            "m/a_override.tf",
+            Some(6),
+            "override for resource aws_cloudtrail.orphan, which no other file declares; it is not checked"
+        )
+    );
+    assert_eq!(doc.trails.len(), 1);
+    let t = trail(&doc, "aws_cloudtrail.t");
+    assert_eq!(t.name.value, Some(json!("audit")));
+    assert_eq!(t.log_file_validation.value, Some(json!(false)));
+    assert_eq!(at(&t.log_file_validation), ("a_override.tf", 3, 32));
+    assert_eq!(
+        t.event_selectors
+            .value
+            .as_ref()
+            .map(|v| v[0]["read_write_type"].clone()),
+        Some(json!("WriteOnly"))
+    );
+    assert_eq!(
+        t.event_selectors
+            .value
+            .as_ref()
+            .map(|v| v.as_array().map(Vec::len)),
+        Some(Some(1))
+    );
+}
