@@ -248,10 +248,7 @@ pub struct ToolInfo {
 
 impl ToolInfo {
     pub fn current() -> ToolInfo {
-        ToolInfo {
-            name: "trailguard".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        }
+        ToolInfo { name: "trailguard".into(), version: env!("CARGO_PKG_VERSION").into() }
     }
 }
 

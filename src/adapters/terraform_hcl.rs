@@ -5,7 +5,8 @@
 //! its instances share one configuration, so one set of findings (pointing at the block) is
 //! what a reader can act on; how many instances exist is not knowable without a plan. The
 //! module's variables are read at their defaults (a variable without default is unknown):
-//! scanning the plan gives the values a caller actually passes.
+//! scanning the plan gives the values a caller actually passes. Override files
+//! (`override.tf`, `*_override.tf`) are merged into the blocks they name, as Terraform does.
 
 mod eval;
 mod lines;
@@ -23,8 +24,9 @@ use std::collections::{HashMap, HashSet};
 /// line and column; the other files are still read.
 pub fn adapt_module(dir: &str, files: &[(String, String)]) -> Adapted {
     let mut errors = Vec::new();
+    // Primary files first, then override files, each in lexical order (Terraform's order).
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_by(|a, b| (is_override(&a.0), &a.0).cmp(&(is_override(&b.0), &b.0)));
     let parsed: Vec<File> = sorted
         .into_iter()
         .filter_map(|(path, text)| match hcl_edit::parser::parse_body(text) {
@@ -77,14 +79,39 @@ pub fn adapt_module(dir: &str, files: &[(String, String)]) -> Adapted {
                 continue;
             };
             let address = format!("{}.{}", rtype.as_str(), name.as_str());
-            if let Some(first) = seen.get(&address) {
-                errors.push(InputError::at(
-                    file.path,
-                    header.line,
-                    header.column,
-                    format!("duplicate resource {address} (first declared at {first}); this one is not checked"),
-                ));
-                continue;
+            let overriding = is_override(file.path);
+            match (seen.get(&address), overriding) {
+                (Some(_), true) => {
+                    // An override replaces each attribute and each nested block type it sets.
+                    if let Some(primary) = resources.iter_mut().find(|r| r.address == address) {
+                        for (key, value) in eval.body(&block.body, 0) {
+                            primary.attrs.retain(|(k, _)| *k != key);
+                            primary.attrs.push((key, value));
+                        }
+                    }
+                    continue;
+                }
+                (Some(first), false) => {
+                    errors.push(InputError::at(
+                        file.path,
+                        header.line,
+                        header.column,
+                        format!(
+                            "duplicate resource {address} (first declared at {first}); this one is not checked"
+                        ),
+                    ));
+                    continue;
+                }
+                (None, true) => {
+                    errors.push(InputError::at(
+                        file.path,
+                        header.line,
+                        header.column,
+                        format!("override for resource {address}, which no other file declares; it is not checked"),
+                    ));
+                    continue;
+                }
+                (None, false) => {}
             }
             seen.insert(address.clone(), format!("{}:{}", file.path, header.line));
             resources.push(TfResource {
@@ -98,6 +125,12 @@ pub fn adapt_module(dir: &str, files: &[(String, String)]) -> Adapted {
     let (doc, build_errors) = terraform::build(Format::TerraformHcl, dir, &resources);
     errors.extend(build_errors);
     Adapted::Document(doc, errors)
+}
+
+/// Terraform's override files: merged into the primary files' blocks.
+fn is_override(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name == "override.tf" || name.ends_with("_override.tf")
 }
 
 /// Top-level blocks of one kind (`resource`, `variable`, `locals`).
@@ -120,7 +153,10 @@ fn scope<'m>(files: &'m [File<'m>]) -> Scope<'m> {
         for block in top_blocks(file, "variable") {
             if let Some(name) = block.labels.first() {
                 let default = block.body.get_attribute("default").map(|a| &a.value);
-                scope.vars.insert(name.as_str(), (index, default));
+                // An override without `default` keeps the primary's default.
+                if default.is_some() || !scope.vars.contains_key(name.as_str()) {
+                    scope.vars.insert(name.as_str(), (index, default));
+                }
             }
         }
         for block in top_blocks(file, "locals") {

@@ -129,16 +129,22 @@ impl<'m> Eval<'m> {
                     .collect(),
             ),
             Expression::StringTemplate(t) => return self.template(t, loc, text(), depth),
-            Expression::HeredocTemplate(h) => return self.template(&h.template, loc, text(), depth),
+            Expression::HeredocTemplate(h) => {
+                return self.template(&h.template, loc, text(), depth);
+            }
             Expression::Parenthesis(p) => {
                 let inner = self.eval(p.inner(), depth + 1);
                 return TfVal { loc, ..inner };
             }
-            Expression::UnaryOp(op) => match (op.operator.value(), self.eval(&op.expr, depth + 1).kind) {
-                (UnaryOperator::Neg, Kind::Lit(Value::Number(n))) => Kind::Lit(number(&format!("-{n}"))),
-                (UnaryOperator::Not, Kind::Lit(Value::Bool(b))) => Kind::Lit(Value::Bool(!b)),
-                _ => return TfVal::unknown(text(), loc),
-            },
+            Expression::UnaryOp(op) => {
+                match (op.operator.value(), self.eval(&op.expr, depth + 1).kind) {
+                    (UnaryOperator::Neg, Kind::Lit(Value::Number(n))) => {
+                        Kind::Lit(number(&format!("-{n}")))
+                    }
+                    (UnaryOperator::Not, Kind::Lit(Value::Bool(b))) => Kind::Lit(Value::Bool(!b)),
+                    _ => return TfVal::unknown(text(), loc),
+                }
+            }
             Expression::FuncCall(call)
                 if call.name.name.as_str() == "jsonencode"
                     && !call.name.is_namespaced()
@@ -181,7 +187,10 @@ impl<'m> Eval<'m> {
             }
         }
         if let ([only], Some(Element::Interpolation(_))) = (parts.as_slice(), t.iter().next()) {
-            return TfVal { loc, ..only.clone() };
+            return TfVal {
+                loc,
+                ..only.clone()
+            };
         }
         let literal: Option<String> = parts
             .iter()
@@ -212,7 +221,11 @@ impl<'m> Eval<'m> {
                 let found = self.scope.vars.get(first).copied();
                 match found {
                     Some((file, Some(default))) if depth < MAX_RESOLVE_DEPTH * 8 => {
-                        let value = Eval { scope: self.scope, file }.eval(default, depth + 8);
+                        let value = Eval {
+                            scope: self.scope,
+                            file,
+                        }
+                        .eval(default, depth + 8);
                         match self.project(value, rest, depth) {
                             Some(v) => TfVal { loc, ..v }
                                 .with_expr(text)
@@ -225,7 +238,11 @@ impl<'m> Eval<'m> {
             }
             "local" => match self.scope.locals.get(first).copied() {
                 Some((file, expr)) if depth < MAX_RESOLVE_DEPTH * 8 => {
-                    let value = Eval { scope: self.scope, file }.eval(expr, depth + 8);
+                    let value = Eval {
+                        scope: self.scope,
+                        file,
+                    }
+                    .eval(expr, depth + 8);
                     match self.project(value, rest, depth) {
                         Some(v) if !v.is_unknown() => TfVal { loc, ..v }
                             .with_expr(text)
@@ -238,7 +255,10 @@ impl<'m> Eval<'m> {
             rtype if self.scope.resources.contains(&(rtype, first)) => {
                 // `aws_s3_bucket.logs[0].id`: a counted resource is one resource here.
                 let mut attrs = rest.iter().skip_while(|o| {
-                    matches!(o, TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+                    matches!(
+                        o,
+                        TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
+                    )
                 });
                 let attr = match attrs.next() {
                     None => None,

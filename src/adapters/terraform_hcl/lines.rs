@@ -26,7 +26,11 @@ impl<'s> Lines<'s> {
         let column = self
             .src
             .get(start..)
-            .map(|rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count())
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, _)| start + i < offset)
+                    .count()
+            })
             .unwrap_or(0);
         (to_u32(line), to_u32(column + 1))
     }
@@ -65,7 +69,10 @@ mod tests {
     fn columns_count_characters() {
         let lines = Lines::new("a = 1\nné = \"x\"\n");
         let loc = lines.loc("m.tf", &(12..15));
-        assert_eq!((loc.line, loc.column, loc.end_line, loc.end_column), (2, 6, 2, 9));
+        assert_eq!(
+            (loc.line, loc.column, loc.end_line, loc.end_column),
+            (2, 6, 2, 9)
+        );
         assert_eq!(lines.text(&(12..15)), "\"x\"");
     }
 }
