@@ -125,3 +125,14 @@ test_shadow_trail_bucket_never_fires if {
 	t := object.union(testing.trail({"is_shadow": true}), {"bucket": b})
 	count(rule.deny) == 0 with input as testing.doc_in("live-export", [t])
 }
+
+test_live_acl_derived_from_public_grants_is_reported_once if {
+	b := testing.bucket({
+		"acl": testing.known("public-read", 32),
+		"grants": testing.known([{"grantee": "AllUsers", "permission": "READ"}], 37),
+	})
+	r := scan("live-export", b)
+	some f in r
+	f.msg == "S3 bucket 'audit-logs' (log bucket of trail 'main') is public: Grants grant READ to AllUsers"
+	f.loc == testing.loc(37)
+}

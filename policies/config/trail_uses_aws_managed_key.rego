@@ -3,7 +3,9 @@
 # description: |
 #   An AWS managed key (`alias/aws/...`) has a key policy that AWS writes and you cannot change,
 #   so you cannot restrict who may decrypt the logs, separate log readers from account
-#   administrators, or control rotation. A customer managed key gives you that control.
+#   administrators, or control rotation. A customer managed key gives you that control. Live
+#   exports show only key ARNs, which do not tell the two kinds apart, so only templates are
+#   judged.
 # related_resources:
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
 #   - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
@@ -12,11 +14,10 @@
 #   name: trail-uses-aws-managed-key
 #   severity: low
 #   kind: config
-#   applies_to: [cloudformation, terraform-plan, terraform-hcl, live-export]
+#   applies_to: [cloudformation, terraform-plan, terraform-hcl]
 #   remediation:
 #     cloudformation: Point `KMSKeyId` at a customer managed AWS::KMS::Key (for example `!GetAtt TrailKey.Arn`) instead of an `alias/aws/...` key.
 #     terraform: Point `kms_key_id` at a customer managed aws_kms_key (for example `aws_kms_key.trail.arn`) instead of an `alias/aws/...` key.
-#     live: aws cloudtrail update-trail --name <trail> --kms-key-id <customer-managed-key-arn>
 #   frameworks:
 #     cis-aws-foundations-v3.0.0: ["3.5"]
 #     pci-dss-v4.0: ["10.3.1"]
@@ -33,6 +34,7 @@ import data.trailguard.lib.fields
 import data.trailguard.lib.trails
 
 deny contains finding if {
+	input.format != "live-export"
 	some t in trails.owned
 	t.kms_key.managed_by == "aws"
 	finding := {

@@ -122,10 +122,17 @@ public_reasons(b) := array.concat(
 	array.concat(policy_reasons(b), block_reasons(b)),
 )
 
+# Live exports derive the canned ACL from the grants: report the grants only.
 acl_reasons(b) := [r |
 	public_acl(b.acl.value)
+	not derived_from_public_grants(b)
 	r := {"reason": "acl", "text": sprintf("%s is %s", [attrs.bucket("acl"), fields.show(b.acl.value)]), "loc": b.acl.loc}
 ]
+
+derived_from_public_grants(b) if {
+	input.format == "live-export"
+	count(public_grants(b)) > 0
+}
 
 grant_reasons(b) := [r |
 	grants := public_grants(b)
