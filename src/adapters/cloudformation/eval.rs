@@ -7,6 +7,8 @@
 //! attributes known only after deployment) is [`Eval::Unknown`]. Reference cycles and runaway
 //! nesting end as unknown too.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::intrinsic::{condition_name, intrinsic, render};
@@ -57,14 +59,34 @@ pub(super) struct Evaluator<'t, 'a> {
     t: &'t Template<'a>,
     /// Resources and conditions being evaluated, to stop reference cycles.
     visiting: Vec<String>,
+    /// Memoized resource names and conditions: a chain of resources each naming the next
+    /// several times would otherwise cost exponential time. A result cut short by a cycle is
+    /// only ever cached for a member of that cycle, where "unknown" is the right answer anyway.
+    names: HashMap<&'a str, Option<Value>>,
+    conditions: HashMap<String, Option<bool>>,
+    /// Bytes of strings built so far (joins, substitutions, copied names); past
+    /// [`MAX_PRODUCED`] everything else is unknown, so nested joins cannot build huge values.
+    produced: usize,
 }
+
+/// Real names and ARNs are short; 16 MiB of built strings per template is far beyond any.
+const MAX_PRODUCED: usize = 16 << 20;
 
 impl<'t, 'a> Evaluator<'t, 'a> {
     pub fn new(t: &'t Template<'a>) -> Self {
         Evaluator {
             t,
             visiting: Vec::new(),
+            names: HashMap::new(),
+            conditions: HashMap::new(),
+            produced: 0,
         }
+    }
+
+    /// Account for `bytes` of built string; false once the budget is spent.
+    fn charge(&mut self, bytes: usize) -> bool {
+        self.produced = self.produced.saturating_add(bytes);
+        self.produced <= MAX_PRODUCED
     }
 
     pub fn eval(&mut self, node: &'a Node, trace: &mut Trace<'a>) -> Eval<'a> {
@@ -320,12 +342,12 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                 }
             };
             match value {
-                Some(v) => out.push_str(&v),
-                None => known = false,
+                Some(v) if out.len() + v.len() <= MAX_PRODUCED => out.push_str(&v),
+                _ => known = false,
             }
         }
         out.push_str(rest);
-        if known {
+        if known && self.charge(out.len()) {
             Eval::Value(Value::String(out))
         } else {
             Eval::Unknown
@@ -351,6 +373,10 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                 _ => return Eval::Unknown,
             }
         }
+        let size = parts.iter().map(|p| p.len() + delimiter.len()).sum();
+        if !self.charge(size) {
+            return Eval::Unknown;
+        }
         Eval::Value(Value::String(parts.join(delimiter)))
     }
 
@@ -375,9 +401,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             return Eval::Unknown;
         };
         match (delimiter.as_str(), self.string(source, depth + 1, trace)) {
-            (Some(d), Some(s)) if !d.is_empty() => Eval::Value(Value::Array(
-                s.split(d).map(|p| Value::String(p.to_string())).collect(),
-            )),
+            (Some(d), Some(s)) if !d.is_empty() && self.charge(s.len()) => Eval::Value(
+                Value::Array(s.split(d).map(|p| Value::String(p.to_string())).collect()),
+            ),
             _ => Eval::Unknown,
         }
     }
@@ -464,6 +490,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
     }
 
     fn condition(&mut self, name: &str, depth: usize, trace: &mut Trace<'a>) -> Option<bool> {
+        if let Some(known) = self.conditions.get(name) {
+            return *known;
+        }
         let node = self.t.conditions?.get(name)?;
         let guard = format!("Condition {name}");
         if self.visiting.contains(&guard) {
@@ -472,6 +501,7 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         self.visiting.push(guard);
         let result = self.truth(node, depth + 1, trace);
         self.visiting.pop();
+        self.conditions.insert(name.to_string(), result);
         result
     }
 
@@ -490,18 +520,30 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             "AWS::CloudTrail::Trail" => "TrailName",
             _ => return None,
         };
+        if let Some(known) = self.names.get(r.id) {
+            let size = known.as_ref().and_then(Value::as_str).map_or(0, str::len);
+            // Charge before copying: once the budget is spent, nothing large is copied.
+            return if self.charge(size) {
+                self.names.get(r.id).cloned().flatten()
+            } else {
+                None
+            };
+        }
         let node = self.t.resource(r.id)?.properties?.get(property)?;
         if self.visiting.iter().any(|v| v == r.id) {
             return None;
         }
         self.visiting.push(r.id.to_string());
         // Its own trace: the name's parameters are not what the referring field resolved from.
-        let value = self.go(node, depth + 1, &mut Trace::default());
-        self.visiting.pop();
-        match value {
+        let value = match self.go(node, depth + 1, &mut Trace::default()) {
             Eval::Value(v @ Value::String(_)) => Some(v),
+            // `BucketName: !Ref OtherBucket` names the bucket after the other one.
+            Eval::Resource(other) => self.physical(&other, depth + 1),
             _ => None,
-        }
+        };
+        self.visiting.pop();
+        self.names.insert(r.id, value.clone());
+        value
     }
 }
 
