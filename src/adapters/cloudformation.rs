@@ -17,8 +17,6 @@ mod template;
 mod trail;
 
 #[cfg(test)]
-mod fixture_tests;
-#[cfg(test)]
 mod tests;
 
 use crate::adapters::Adapted;
