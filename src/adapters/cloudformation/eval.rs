@@ -34,6 +34,8 @@ pub(super) enum Eval<'a> {
     Unknown,
 }
 
+const MAX_TRACE: usize = 8;
+
 /// What an evaluation drew on, for evidence (`resolved`, notes).
 #[derive(Debug, Default)]
 pub(super) struct Trace<'a> {
@@ -44,14 +46,16 @@ pub(super) struct Trace<'a> {
 }
 
 impl<'a> Trace<'a> {
+    // Both lists are capped: evidence needs a few names, and a value referencing thousands of
+    // resources must not make each new reference scan them all.
     fn param(&mut self, name: &'a str) {
-        if !self.params.contains(&name) {
+        if self.params.len() < MAX_TRACE && !self.params.contains(&name) {
             self.params.push(name);
         }
     }
 
     fn resource(&mut self, id: &'a str, resource_type: &'a str) {
-        if !self.resources.iter().any(|(r, _)| *r == id) {
+        if self.resources.len() < MAX_TRACE && !self.resources.iter().any(|(r, _)| *r == id) {
             self.resources.push((id, resource_type));
         }
     }

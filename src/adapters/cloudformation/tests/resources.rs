@@ -296,3 +296,63 @@ Resources:
     assert_eq!(store.advanced_event_selectors.state, State::Absent);
     assert!(doc.trails.is_empty());
 }
+
+#[test]
+fn unreadable_resources_are_reported_not_skipped() {
+    // A resource without a readable Type might be the trail: errors, not "without CloudTrail".
+    let (doc, errors) = adapt_yaml(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Trail:\n    Properties: {IsLogging: true}\n",
+    );
+    assert!(doc.trails.is_empty());
+    let got: Vec<_> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    assert_eq!(got, vec![(Some(3), "resource `Trail` has no `Type`")]);
+
+    let (_, errors) = adapt_yaml("AWSTemplateFormatVersion: '2010-09-09'\nResources: [a]\n");
+    let got: Vec<_> = errors
+        .iter()
+        .map(|e| (e.line, e.column, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Some(2), Some(1), "`Resources` is not a mapping")]
+    );
+}
+
+#[test]
+fn duplicate_ids_keep_the_last_and_odd_properties_are_reported() {
+    let src = "\
+Resources:
+  T:
+    Type: AWS::S3::Bucket
+  T:
+    Type: AWS::CloudTrail::Trail
+    Properties: {\"Fn::If\": [C, {IsLogging: true}, {IsLogging: false}]}
+  U:
+    Type: AWS::CloudTrail::Trail
+    Properties: [IsLogging]
+";
+    let (doc, errors) = adapt_yaml(src);
+    let got: Vec<_> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some(2),
+                "logical id `T` is defined again later; the last definition is used"
+            ),
+            (Some(9), "`Properties` of resource `U` is not a mapping"),
+        ]
+    );
+    assert!(doc.buckets.is_empty());
+    // The long-form `Fn::If` is an expression, not a mapping of properties.
+    let t = &doc.trails[0];
+    assert_eq!((t.id.as_str(), t.loc.line), ("T", 4));
+    assert_eq!(t.is_logging.state, State::Unknown);
+    assert_eq!(doc.trails[1].is_logging.state, State::Unknown);
+}
