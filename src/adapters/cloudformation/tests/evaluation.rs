@@ -226,3 +226,81 @@ fn chains_of_repeated_references_stay_bounded() {
     assert_eq!(known(&t.s3_bucket_name), "B0");
     assert_eq!(known(&t.is_logging), true);
 }
+
+#[test]
+fn malformed_intrinsics_are_unknown_or_errors_never_panics() {
+    let malformed = [
+        "!Ref",
+        "!Ref [a]",
+        "!GetAtt",
+        "!GetAtt NoDot",
+        "!GetAtt [a]",
+        "!GetAtt [B, [x]]",
+        "!Sub",
+        "!Sub [1, 2]",
+        "!Sub '${'",
+        "!Sub '${}'",
+        "!Sub ['${x}', [1]]",
+        "!Join",
+        "!Join [x]",
+        "!Join [1, [a]]",
+        "!Join ['', [[a]]]",
+        "!Select [-1, [a]]",
+        "!Select [9, [a]]",
+        "!Select [x, [a]]",
+        "!Split ['', abc]",
+        "!Split [',', [a]]",
+        "!FindInMap []",
+        "!FindInMap [M, a]",
+        "!FindInMap [M, a, b, c]",
+        "!If",
+        "!If [c]",
+        "!Equals [a]",
+        "!Not [a, b]",
+        "!And",
+        "!Or [{Condition: nope}]",
+        "!Condition",
+        "!Base64 [a]",
+        "{Ref: [a]}",
+        "{\"Fn::GetAtt\": 3}",
+        "{\"Fn::Sub\": {}}",
+        "!Cidr",
+        "!GetAZs [x]",
+        "!Transform {Name: x}",
+        "!ToJsonString {a: 1}",
+        "!!str 5",
+        "&a [*a2]",
+    ];
+    let extra = "  B:\n    Type: AWS::S3::Bucket\n  M2:\n    Type: AWS::KMS::Key\nMappings:\n  M:\n    a: {b: [1]}\n";
+    for expr in malformed {
+        for property in [
+            "TrailName",
+            "IsLogging",
+            "KMSKeyId",
+            "EventSelectors",
+            "InsightSelectors",
+        ] {
+            let src = format!(
+                "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      {property}: {expr}\n{extra}"
+            );
+            let Ok(root) = crate::syntax::yaml::parse(&src) else {
+                continue;
+            };
+            match adapt("t.yaml", &root) {
+                Adapted::Document(doc, _) => {
+                    let t = &doc.trails[0];
+                    let field = match property {
+                        "TrailName" => &t.name,
+                        "IsLogging" => &t.is_logging,
+                        "KMSKeyId" => &t.kms_key_id,
+                        "EventSelectors" => &t.event_selectors,
+                        _ => &t.insight_selectors,
+                    };
+                    // Set but not knowable: never reported as missing.
+                    assert_ne!(field.state, State::Absent, "{property}: {expr}");
+                }
+                Adapted::Skipped(reason) => panic!("{expr}: {reason}"),
+            }
+        }
+    }
+}
