@@ -17,13 +17,11 @@ mod template;
 mod trail;
 
 #[cfg(test)]
-mod fixture_tests;
-#[cfg(test)]
 mod tests;
 
 use crate::adapters::Adapted;
 use crate::model::{Document, Format};
-use crate::syntax::{Node, NodeKind};
+use crate::syntax::Node;
 
 use fields::Cx;
 use template::Template;
@@ -75,12 +73,13 @@ pub fn looks_like_cloudformation(root: &Node) -> bool {
 /// Adapt one parsed template. `path` is recorded in every location.
 ///
 /// [`Adapted::Skipped`] with [`NOT_CLOUDFORMATION`] or [`NO_CLOUDTRAIL`] when there is nothing
-/// to check; otherwise a [`Format::CloudFormation`] document with every `AWS::CloudTrail::Trail`,
+/// to check (a template with a resource whose `Type` cannot be read is not skipped: that
+/// resource might be a trail, so its errors are returned with an empty document); otherwise a [`Format::CloudFormation`] document with every `AWS::CloudTrail::Trail`,
 /// `AWS::CloudTrail::EventDataStore` and `AWS::S3::Bucket` (resources under a `Condition` too:
 /// they may be deployed), plus non-fatal input errors (malformed resources, values of the wrong
 /// type) each with a line and column.
 pub fn adapt(path: &str, root: &Node) -> Adapted {
-    if !looks_like_cloudformation(root) || matches!(root.kind, NodeKind::Null) {
+    if !looks_like_cloudformation(root) {
         return Adapted::Skipped(NOT_CLOUDFORMATION.to_string());
     }
     let (template, mut errors) = Template::new(path, root);
@@ -88,16 +87,17 @@ pub fn adapt(path: &str, root: &Node) -> Adapted {
         .resources
         .iter()
         .any(|r| r.resource_type == TRAIL || r.resource_type == EVENT_DATA_STORE);
-    if !has_cloudtrail {
+    if !has_cloudtrail && template.unreadable == 0 {
         return Adapted::Skipped(NO_CLOUDTRAIL.to_string());
     }
     let mut cx = Cx::new(&template);
     let mut doc = Document::new(Format::CloudFormation, path);
-    doc.buckets = bucket::buckets(&mut cx);
+    let buckets = bucket::buckets(&mut cx);
     for r in template.of_type(TRAIL) {
-        let t = trail::trail(&mut cx, r, &doc.buckets);
+        let t = trail::trail(&mut cx, r, &buckets);
         doc.trails.push(t);
     }
+    doc.buckets = buckets.list;
     for r in template.of_type(EVENT_DATA_STORE) {
         let store = trail::event_data_store(&mut cx, r);
         doc.event_data_stores.push(store);

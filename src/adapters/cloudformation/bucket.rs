@@ -1,6 +1,8 @@
 //! S3 buckets (`AWS::S3::Bucket`) with their policies (`AWS::S3::BucketPolicy`), and finding the
 //! bucket a trail delivers to.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::eval::{Eval, ResRef, Trace, is_unknown_marker};
@@ -12,26 +14,68 @@ use crate::model::{Bucket, Field, Loc, Resolved};
 const BUCKET: &str = "AWS::S3::Bucket";
 const BUCKET_POLICY: &str = "AWS::S3::BucketPolicy";
 
-/// Every bucket of the template, in source order, each with the policy that names it.
-pub(super) fn buckets(cx: &mut Cx<'_, '_>) -> Vec<Bucket> {
+/// The template's buckets, indexed for the joins trails and policies need (hash lookups, so
+/// a template with many trails and buckets stays linear).
+pub(super) struct Buckets {
+    /// Every bucket, in source order, each with the policy that names it.
+    pub list: Vec<Bucket>,
+    by_id: HashMap<String, usize>,
+    /// Logical id of the first bucket with each `BucketName` the template determines.
+    by_name: HashMap<String, String>,
+}
+
+impl Buckets {
+    /// The bucket a trail's `S3BucketName` designates: a direct reference to a bucket
+    /// resource, or a known name equal to a bucket's `BucketName`.
+    pub fn for_trail(&self, name: &Field) -> Option<Bucket> {
+        let id = match &name.resolved {
+            Some(r) if r.kind == "resource" && r.resource_type.as_deref() == Some(BUCKET) => &r.id,
+            _ => match name.value.as_ref().filter(|_| name.is_known()) {
+                Some(Value::String(wanted)) => self.by_name.get(wanted)?,
+                _ => return None,
+            },
+        };
+        self.by_id.get(id).and_then(|&i| self.list.get(i)).cloned()
+    }
+}
+
+pub(super) fn buckets(cx: &mut Cx<'_, '_>) -> Buckets {
     let t = cx.t;
-    let mut policies: Vec<(String, Field)> = Vec::new();
-    for policy in t.of_type(BUCKET_POLICY) {
-        if let Some(found) = policy_for(cx, policy) {
-            policies.push(found);
+    let mut by_name = HashMap::new();
+    for r in t.of_type(BUCKET) {
+        let own = ResRef {
+            id: r.id,
+            resource_type: BUCKET,
+            attr: None,
+        };
+        if let Some(Value::String(name)) = cx.ev.physical(&own, 0) {
+            by_name.entry(name).or_insert_with(|| r.id.to_string());
         }
     }
-    t.of_type(BUCKET)
+    // AWS keeps one policy per bucket; the last one in the template wins.
+    let mut policies: HashMap<String, Field> = HashMap::new();
+    for policy in t.of_type(BUCKET_POLICY) {
+        if let Some((bucket_id, field)) = policy_for(cx, policy, &by_name) {
+            policies.insert(bucket_id, field);
+        }
+    }
+    let list: Vec<Bucket> = t
+        .of_type(BUCKET)
         .map(|r| {
-            // AWS keeps one policy per bucket; the last one in the template wins.
-            let policy = policies
-                .iter()
-                .rev()
-                .find(|(id, _)| id == r.id)
-                .map(|(_, f)| f.clone());
+            let policy = policies.get(r.id).cloned();
             bucket(cx, r, policy)
         })
-        .collect()
+        .collect();
+    let by_id = list
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.id.clone(), i))
+        .collect();
+    Buckets {
+        list,
+        by_id,
+        by_name,
+    }
 }
 
 fn bucket<'a>(cx: &mut Cx<'_, 'a>, r: &Resource<'a>, policy: Option<Field>) -> Bucket {
@@ -152,12 +196,16 @@ fn versioning<'a>(cx: &mut Cx<'_, 'a>, r: &Resource<'a>, header: &Loc) -> Field 
 }
 
 /// The bucket a policy applies to (logical id) and its policy document field.
-fn policy_for<'a>(cx: &mut Cx<'_, 'a>, policy: &Resource<'a>) -> Option<(String, Field)> {
+fn policy_for<'a>(
+    cx: &mut Cx<'_, 'a>,
+    policy: &Resource<'a>,
+    by_name: &HashMap<String, String>,
+) -> Option<(String, Field)> {
     let props = policy.properties?;
     let target = props.get("Bucket")?;
     let bucket_id = match cx.ev.eval(target, &mut Trace::default()) {
         Eval::Resource(r) if r.resource_type == BUCKET && r.attr.is_none() => r.id.to_string(),
-        Eval::Value(Value::String(name)) => bucket_named(cx, &name)?,
+        Eval::Value(Value::String(name)) => by_name.get(&name)?.clone(),
         _ => return None,
     };
     let document = props.get("PolicyDocument")?;
@@ -197,35 +245,4 @@ fn with_statement_list(mut doc: serde_json::Map<String, Value>) -> Value {
     };
     doc.insert("Statement".to_string(), Value::Array(statements));
     Value::Object(doc)
-}
-
-/// The logical id of the template's bucket whose `BucketName` resolves to `name`.
-fn bucket_named(cx: &mut Cx<'_, '_>, name: &str) -> Option<String> {
-    let t = cx.t;
-    t.of_type(BUCKET)
-        .find(|r| {
-            let own = ResRef {
-                id: r.id,
-                resource_type: BUCKET,
-                attr: None,
-            };
-            cx.ev.physical(&own, 0).as_ref().and_then(Value::as_str) == Some(name)
-        })
-        .map(|r| r.id.to_string())
-}
-
-/// The bucket a trail's `S3BucketName` designates: a direct reference to a bucket resource, or
-/// a known name equal to a bucket's `BucketName`.
-pub(super) fn trail_bucket(name: &Field, buckets: &[Bucket]) -> Option<Bucket> {
-    if let Some(resolved) = &name.resolved
-        && resolved.kind == "resource"
-        && resolved.resource_type.as_deref() == Some(BUCKET)
-    {
-        return buckets.iter().find(|b| b.id == resolved.id).cloned();
-    }
-    let wanted = name.value.as_ref().filter(|_| name.is_known())?;
-    buckets
-        .iter()
-        .find(|b| b.name.is_known() && b.name.value.as_ref() == Some(wanted))
-        .cloned()
 }

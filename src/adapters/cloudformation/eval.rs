@@ -7,11 +7,15 @@
 //! attributes known only after deployment) is [`Eval::Unknown`]. Reference cycles and runaway
 //! nesting end as unknown too.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
-use super::intrinsic::{condition_name, intrinsic, render};
+use super::intrinsic::{intrinsic, render};
 use super::template::Template;
 use crate::syntax::{MAX_DEPTH, Node, NodeKind};
+
+mod functions;
 
 /// A `Ref` (attr `None`) or `GetAtt` to a resource of the template.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +34,8 @@ pub(super) enum Eval<'a> {
     Unknown,
 }
 
+const MAX_TRACE: usize = 8;
+
 /// What an evaluation drew on, for evidence (`resolved`, notes).
 #[derive(Debug, Default)]
 pub(super) struct Trace<'a> {
@@ -40,14 +46,16 @@ pub(super) struct Trace<'a> {
 }
 
 impl<'a> Trace<'a> {
+    // Both lists are capped: evidence needs a few names, and a value referencing thousands of
+    // resources must not make each new reference scan them all.
     fn param(&mut self, name: &'a str) {
-        if !self.params.contains(&name) {
+        if self.params.len() < MAX_TRACE && !self.params.contains(&name) {
             self.params.push(name);
         }
     }
 
     fn resource(&mut self, id: &'a str, resource_type: &'a str) {
-        if !self.resources.iter().any(|(r, _)| *r == id) {
+        if self.resources.len() < MAX_TRACE && !self.resources.iter().any(|(r, _)| *r == id) {
             self.resources.push((id, resource_type));
         }
     }
@@ -57,14 +65,34 @@ pub(super) struct Evaluator<'t, 'a> {
     t: &'t Template<'a>,
     /// Resources and conditions being evaluated, to stop reference cycles.
     visiting: Vec<String>,
+    /// Memoized resource names and conditions: a chain of resources each naming the next
+    /// several times would otherwise cost exponential time. A result cut short by a cycle is
+    /// only ever cached for a member of that cycle, where "unknown" is the right answer anyway.
+    names: HashMap<&'a str, Option<Value>>,
+    conditions: HashMap<String, Option<bool>>,
+    /// Bytes of strings built so far (joins, substitutions, copied names); past
+    /// [`MAX_PRODUCED`] everything else is unknown, so nested joins cannot build huge values.
+    produced: usize,
 }
+
+/// Real names and ARNs are short; 16 MiB of built strings per template is far beyond any.
+pub(super) const MAX_PRODUCED: usize = 16 << 20;
 
 impl<'t, 'a> Evaluator<'t, 'a> {
     pub fn new(t: &'t Template<'a>) -> Self {
         Evaluator {
             t,
             visiting: Vec::new(),
+            names: HashMap::new(),
+            conditions: HashMap::new(),
+            produced: 0,
         }
+    }
+
+    /// Account for `bytes` of built string; false once the budget is spent.
+    pub(super) fn charge(&mut self, bytes: usize) -> bool {
+        self.produced = self.produced.saturating_add(bytes);
+        self.produced <= MAX_PRODUCED
     }
 
     pub fn eval(&mut self, node: &'a Node, trace: &mut Trace<'a>) -> Eval<'a> {
@@ -125,7 +153,7 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         }
     }
 
-    fn go(&mut self, node: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
+    pub(super) fn go(&mut self, node: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
         if depth > MAX_DEPTH {
             return Eval::Unknown;
         }
@@ -174,7 +202,7 @@ impl<'t, 'a> Evaluator<'t, 'a> {
 
     /// A concrete value: `Some(None)` for NoValue, `None` when not statically known. Resource
     /// references count only when their physical value is in the template.
-    fn concrete(
+    pub(super) fn concrete(
         &mut self,
         node: &'a Node,
         depth: usize,
@@ -189,7 +217,12 @@ impl<'t, 'a> Evaluator<'t, 'a> {
     }
 
     /// A scalar as the string CloudFormation would substitute.
-    fn string(&mut self, node: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Option<String> {
+    pub(super) fn string(
+        &mut self,
+        node: &'a Node,
+        depth: usize,
+        trace: &mut Trace<'a>,
+    ) -> Option<String> {
         match self.concrete(node, depth, trace)?? {
             Value::String(s) => Some(s),
             Value::Number(n) => Some(n.to_string()),
@@ -212,7 +245,7 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             "Fn::FindInMap" => self.find_in_map(arg, depth, trace),
             "Fn::If" => self.choose(arg, depth, trace),
             "Fn::Base64" => match self.string(arg, depth, trace) {
-                Some(s) => Eval::Value(Value::String(base64(s.as_bytes()))),
+                Some(s) => Eval::Value(Value::String(functions::base64(s.as_bytes()))),
                 None => Eval::Unknown,
             },
             "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" | "Condition" => {
@@ -227,7 +260,7 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         }
     }
 
-    fn reference(&mut self, target: &'a str, trace: &mut Trace<'a>) -> Eval<'a> {
+    pub(super) fn reference(&mut self, target: &'a str, trace: &mut Trace<'a>) -> Eval<'a> {
         if target == "AWS::NoValue" {
             return Eval::NoValue;
         }
@@ -271,210 +304,6 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         }
     }
 
-    fn sub(&mut self, arg: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
-        let (text, vars) = match (&arg.kind, arg.items()) {
-            (NodeKind::String(s), _) => (s.as_str(), None),
-            (_, [text, vars]) => match text.as_str() {
-                Some(s) => (s, Some(vars)),
-                None => return Eval::Unknown,
-            },
-            _ => return Eval::Unknown,
-        };
-        let mut out = String::new();
-        let mut known = true;
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                rest = "";
-                break;
-            };
-            let name = &after[..end];
-            rest = &after[end + 1..];
-            if let Some(literal) = name.strip_prefix('!') {
-                out.push_str("${");
-                out.push_str(literal);
-                out.push('}');
-                continue;
-            }
-            let name = name.trim();
-            let value = if let Some(var) = vars.and_then(|v| v.get(name)) {
-                self.string(var, depth + 1, trace)
-            } else if let Some((id, _)) = name.split_once('.') {
-                // `${Res.Attr}`: attributes exist only after deployment.
-                if let Some(r) = self.t.resource(id) {
-                    trace.resource(r.id, r.resource_type);
-                }
-                None
-            } else {
-                match self.reference(name, trace) {
-                    Eval::Value(Value::String(s)) => Some(s),
-                    Eval::Value(v @ (Value::Number(_) | Value::Bool(_))) => Some(v.to_string()),
-                    Eval::Resource(r) => match self.physical(&r, depth) {
-                        Some(Value::String(s)) => Some(s),
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            };
-            match value {
-                Some(v) => out.push_str(&v),
-                None => known = false,
-            }
-        }
-        out.push_str(rest);
-        if known {
-            Eval::Value(Value::String(out))
-        } else {
-            Eval::Unknown
-        }
-    }
-
-    fn join(&mut self, arg: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
-        let [delimiter, list] = arg.items() else {
-            return Eval::Unknown;
-        };
-        let Some(delimiter) = delimiter.as_str() else {
-            return Eval::Unknown;
-        };
-        let Some(Some(Value::Array(items))) = self.concrete(list, depth + 1, trace) else {
-            return Eval::Unknown;
-        };
-        let mut parts = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                Value::String(s) => parts.push(s),
-                Value::Number(n) => parts.push(n.to_string()),
-                Value::Bool(b) => parts.push(b.to_string()),
-                _ => return Eval::Unknown,
-            }
-        }
-        Eval::Value(Value::String(parts.join(delimiter)))
-    }
-
-    fn select(&mut self, arg: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
-        let [index, list] = arg.items() else {
-            return Eval::Unknown;
-        };
-        let index = self
-            .string(index, depth + 1, trace)
-            .and_then(|i| i.parse::<usize>().ok());
-        let list = self.concrete(list, depth + 1, trace);
-        match (index, list) {
-            (Some(i), Some(Some(Value::Array(items)))) => {
-                items.into_iter().nth(i).map_or(Eval::Unknown, Eval::Value)
-            }
-            _ => Eval::Unknown,
-        }
-    }
-
-    fn split(&mut self, arg: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
-        let [delimiter, source] = arg.items() else {
-            return Eval::Unknown;
-        };
-        match (delimiter.as_str(), self.string(source, depth + 1, trace)) {
-            (Some(d), Some(s)) if !d.is_empty() => Eval::Value(Value::Array(
-                s.split(d).map(|p| Value::String(p.to_string())).collect(),
-            )),
-            _ => Eval::Unknown,
-        }
-    }
-
-    fn find_in_map(&mut self, arg: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
-        let items = arg.items();
-        let (Some(map), Some(top), Some(second)) = (items.first(), items.get(1), items.get(2))
-        else {
-            return Eval::Unknown;
-        };
-        let map = self.string(map, depth + 1, trace);
-        let top = self.string(top, depth + 1, trace);
-        let second = self.string(second, depth + 1, trace);
-        let found = match (self.t.mappings, map, top, second) {
-            (Some(mappings), Some(m), Some(t), Some(s)) => mappings
-                .get(&m)
-                .and_then(|m| m.get(&t))
-                .and_then(|t| t.get(&s)),
-            _ => None,
-        };
-        // The language extension's optional fourth argument: `{DefaultValue: x}`.
-        match found.or_else(|| items.get(3).and_then(|d| d.get("DefaultValue"))) {
-            Some(value) => self.go(value, depth + 1, trace),
-            None => Eval::Unknown,
-        }
-    }
-
-    /// `Fn::If` is known only when both branches agree: which branch applies depends on the
-    /// condition, and conditions usually depend on deploy-time parameters.
-    fn choose(&mut self, arg: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Eval<'a> {
-        let [_, then, otherwise] = arg.items() else {
-            return Eval::Unknown;
-        };
-        let a = self.go(then, depth + 1, trace);
-        let b = self.go(otherwise, depth + 1, trace);
-        if a == b { a } else { Eval::Unknown }
-    }
-
-    fn condition_fn(
-        &mut self,
-        name: &str,
-        arg: &'a Node,
-        depth: usize,
-        trace: &mut Trace<'a>,
-    ) -> Option<bool> {
-        match name {
-            "Condition" => self.condition(arg.as_str()?, depth, trace),
-            "Fn::Equals" => {
-                let [a, b] = arg.items() else { return None };
-                let a = self.concrete(a, depth + 1, trace)??;
-                let b = self.concrete(b, depth + 1, trace)??;
-                Some(scalar_text(&a)? == scalar_text(&b)?)
-            }
-            "Fn::Not" => {
-                let [c] = arg.items() else { return None };
-                self.truth(c, depth + 1, trace).map(|b| !b)
-            }
-            "Fn::And" | "Fn::Or" => {
-                let want = name == "Fn::Or";
-                let mut all_known = true;
-                for c in arg.items() {
-                    match self.truth(c, depth + 1, trace) {
-                        Some(b) if b == want => return Some(want),
-                        Some(_) => {}
-                        None => all_known = false,
-                    }
-                }
-                all_known.then_some(!want)
-            }
-            _ => None,
-        }
-    }
-
-    /// A condition operand: `{"Condition": X}` names a condition, anything else is evaluated.
-    fn truth(&mut self, node: &'a Node, depth: usize, trace: &mut Trace<'a>) -> Option<bool> {
-        if let Some(name) = condition_name(node) {
-            return self.condition(name, depth, trace);
-        }
-        match self.go(node, depth, trace) {
-            Eval::Value(Value::Bool(b)) => Some(b),
-            Eval::Value(Value::String(s)) => s.parse().ok(),
-            _ => None,
-        }
-    }
-
-    fn condition(&mut self, name: &str, depth: usize, trace: &mut Trace<'a>) -> Option<bool> {
-        let node = self.t.conditions?.get(name)?;
-        let guard = format!("Condition {name}");
-        if self.visiting.contains(&guard) {
-            return None;
-        }
-        self.visiting.push(guard);
-        let result = self.truth(node, depth + 1, trace);
-        self.visiting.pop();
-        result
-    }
-
     /// The value a `Ref` to a resource returns, when the template spells it out: the name
     /// property for resources whose `Ref` is their name. Keys, topics (whose `Ref` is an ARN) and
     /// attributes are only known after deployment.
@@ -490,18 +319,30 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             "AWS::CloudTrail::Trail" => "TrailName",
             _ => return None,
         };
+        if let Some(known) = self.names.get(r.id) {
+            let size = known.as_ref().and_then(Value::as_str).map_or(0, str::len);
+            // Charge before copying: once the budget is spent, nothing large is copied.
+            return if self.charge(size) {
+                self.names.get(r.id).cloned().flatten()
+            } else {
+                None
+            };
+        }
         let node = self.t.resource(r.id)?.properties?.get(property)?;
         if self.visiting.iter().any(|v| v == r.id) {
             return None;
         }
         self.visiting.push(r.id.to_string());
         // Its own trace: the name's parameters are not what the referring field resolved from.
-        let value = self.go(node, depth + 1, &mut Trace::default());
-        self.visiting.pop();
-        match value {
+        let value = match self.go(node, depth + 1, &mut Trace::default()) {
             Eval::Value(v @ Value::String(_)) => Some(v),
+            // `BucketName: !Ref OtherBucket` names the bucket after the other one.
+            Eval::Resource(other) => self.physical(&other, depth + 1),
             _ => None,
-        }
+        };
+        self.visiting.pop();
+        self.names.insert(r.id, value.clone());
+        value
     }
 }
 
@@ -531,15 +372,6 @@ fn parameter<'a>(name: &'a str, param: &'a Node, trace: &mut Trace<'a>) -> Eval<
     }
 }
 
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 pub(super) fn unknown_marker(node: &Node) -> Value {
     json!({ "unknown": render(node) })
 }
@@ -547,26 +379,4 @@ pub(super) fn unknown_marker(node: &Node) -> Value {
 /// Whether a value is an `{"unknown": ...}` marker produced by [`Evaluator::lenient`].
 pub(super) fn is_unknown_marker(v: &Value) -> bool {
     matches!(v, Value::Object(m) if m.len() == 1 && m.get("unknown").is_some_and(Value::is_string))
-}
-
-/// Standard base64 with padding (RFC 4648), for `Fn::Base64`.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

@@ -5,6 +5,8 @@
 //! missing; an expression that cannot be resolved is unknown (never absent); a value of the
 //! wrong type is an input error and unknown.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::eval::{Eval, Evaluator, Trace, is_unknown_marker, unknown_marker};
@@ -54,6 +56,8 @@ pub(super) struct Cx<'t, 'a> {
     pub t: &'t Template<'a>,
     pub ev: Evaluator<'t, 'a>,
     pub errors: Vec<InputError>,
+    /// `AliasName` to logical id of the template's KMS aliases, built on first use.
+    pub alias_names: Option<HashMap<String, String>>,
 }
 
 impl<'t, 'a> Cx<'t, 'a> {
@@ -62,6 +66,7 @@ impl<'t, 'a> Cx<'t, 'a> {
             t,
             ev: Evaluator::new(t),
             errors: Vec::new(),
+            alias_names: None,
         }
     }
 
@@ -76,6 +81,8 @@ impl<'t, 'a> Cx<'t, 'a> {
     pub fn attr(&self, r: &Resource<'a>, name: &str) -> Attr<'a> {
         match r.properties {
             None => Attr::Missing,
+            // `{"Fn::If": [...]}` is a mapping too, but not of properties.
+            Some(p) if intrinsic(p).is_some() => Attr::Opaque(p),
             Some(p) if p.is_map() => p.get(name).map_or(Attr::Missing, Attr::Present),
             Some(p) if matches!(p.kind, NodeKind::Null) => Attr::Missing,
             Some(p) => Attr::Opaque(p),

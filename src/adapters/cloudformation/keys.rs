@@ -1,8 +1,10 @@
 //! What a trail's or event data store's KMS key reference designates ([`KeyInfo`]).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
-use super::eval::{Eval, Trace};
+use super::eval::{Eval, ResRef, Trace};
 use super::fields::{Attr, Cx, Kind};
 use super::intrinsic::render;
 use super::template::Resource;
@@ -131,15 +133,20 @@ fn unknown_key(id: &str, field: &Field) -> KeyInfo {
 
 /// The alias resource whose `AliasName` is `name` (`alias/trail-key`).
 fn alias_named(cx: &mut Cx<'_, '_>, name: &str) -> Option<String> {
-    let t = cx.t;
-    t.of_type(ALIAS)
-        .find(|r| {
-            let own = super::eval::ResRef {
+    if cx.alias_names.is_none() {
+        let t = cx.t;
+        let mut names = HashMap::new();
+        for r in t.of_type(ALIAS) {
+            let own = ResRef {
                 id: r.id,
                 resource_type: ALIAS,
                 attr: None,
             };
-            cx.ev.physical(&own, 0).as_ref().and_then(Value::as_str) == Some(name)
-        })
-        .map(|r| r.id.to_string())
+            if let Some(Value::String(alias)) = cx.ev.physical(&own, 0) {
+                names.entry(alias).or_insert_with(|| r.id.to_string());
+            }
+        }
+        cx.alias_names = Some(names);
+    }
+    cx.alias_names.as_ref()?.get(name).cloned()
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::adapters::InputError;
 use crate::model::Loc;
-use crate::syntax::{Key, Node, Span};
+use crate::syntax::{Key, Node, NodeKind, Span};
 
 /// One entry of `Resources`.
 pub(super) struct Resource<'a> {
@@ -22,6 +22,9 @@ pub(super) struct Template<'a> {
     pub conditions: Option<&'a Node>,
     /// In source order; a repeated logical id keeps its last definition, as `Node::get` does.
     pub resources: Vec<Resource<'a>>,
+    /// Resources whose type could not be read (or an unreadable `Resources` section): any of
+    /// them might be a trail, so the template is not skipped as "without CloudTrail".
+    pub unreadable: usize,
     by_id: HashMap<&'a str, usize>,
 }
 
@@ -43,6 +46,7 @@ impl<'a> Template<'a> {
             mappings: root.get("Mappings"),
             conditions: root.get("Conditions"),
             resources: Vec::new(),
+            unreadable: 0,
             by_id: HashMap::new(),
         };
         let Some((section_key, section)) = root.entry("Resources") else {
@@ -54,43 +58,36 @@ impl<'a> Template<'a> {
                 section_key.span,
                 "`Resources` is not a mapping",
             ));
+            template.unreadable += 1;
             return (template, errors);
         }
-        for (key, node) in section.entries() {
-            if !node.is_map() {
-                let message = format!("resource `{}` is not a mapping", key.name);
-                errors.push(error_at(path, key.span, message));
-                continue;
-            }
-            let resource_type = match node.get("Type") {
-                Some(t) => t.as_str().unwrap_or_else(|| {
-                    let message = format!("`Type` of resource `{}` is not a string", key.name);
-                    errors.push(error_at(path, t.span, message));
-                    ""
-                }),
-                None => {
-                    let message = format!("resource `{}` has no `Type`", key.name);
-                    errors.push(error_at(path, key.span, message));
-                    ""
-                }
-            };
-            let resource = Resource {
-                id: key.name.as_str(),
-                key,
-                resource_type,
-                properties: node.get("Properties"),
-            };
-            if let Some(&previous) = template.by_id.get(resource.id) {
+        // The last definition of a logical id wins; earlier ones are reported. One pass to
+        // find the last of each, one to keep them: linear even for hostile repetition.
+        let entries = section.entries();
+        let last: HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.name.as_str(), i))
+            .collect();
+        for (i, (key, node)) in entries.iter().enumerate() {
+            if last.get(key.name.as_str()) != Some(&i) {
                 let message = format!(
-                    "logical id `{}` is defined twice; the last one is used",
+                    "logical id `{}` is defined again later; the last definition is used",
                     key.name
                 );
                 errors.push(error_at(path, key.span, message));
-                template.resources.remove(previous);
-                template.by_id = index(&template.resources);
+                continue;
             }
-            template.by_id.insert(resource.id, template.resources.len());
-            template.resources.push(resource);
+            match read_resource(path, key, node, &mut errors) {
+                Some(resource) => {
+                    if resource.resource_type.is_empty() {
+                        template.unreadable += 1;
+                    }
+                    template.by_id.insert(resource.id, template.resources.len());
+                    template.resources.push(resource);
+                }
+                None => template.unreadable += 1,
+            }
         }
         (template, errors)
     }
@@ -115,12 +112,44 @@ impl<'a> Template<'a> {
     }
 }
 
-fn index<'a>(resources: &[Resource<'a>]) -> HashMap<&'a str, usize> {
-    resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id, i))
-        .collect()
+fn read_resource<'a>(
+    path: &str,
+    key: &'a Key,
+    node: &'a Node,
+    errors: &mut Vec<InputError>,
+) -> Option<Resource<'a>> {
+    if !node.is_map() {
+        let message = format!("resource `{}` is not a mapping", key.name);
+        errors.push(error_at(path, key.span, message));
+        return None;
+    }
+    let resource_type = match node.get("Type") {
+        Some(t) => t.as_str().unwrap_or_else(|| {
+            let message = format!("`Type` of resource `{}` is not a string", key.name);
+            errors.push(error_at(path, t.span, message));
+            ""
+        }),
+        None => {
+            let message = format!("resource `{}` has no `Type`", key.name);
+            errors.push(error_at(path, key.span, message));
+            ""
+        }
+    };
+    let properties = node.get("Properties");
+    // A mapping, empty, or an expression choosing one (`!If`); anything else is a mistake.
+    if let Some(p) = properties
+        && !p.is_map()
+        && !matches!(p.kind, NodeKind::Null | NodeKind::Tagged(..))
+    {
+        let message = format!("`Properties` of resource `{}` is not a mapping", key.name);
+        errors.push(error_at(path, p.span, message));
+    }
+    Some(Resource {
+        id: key.name.as_str(),
+        key,
+        resource_type,
+        properties,
+    })
 }
 
 pub(super) fn error_at(path: &str, span: Span, message: impl Into<String>) -> InputError {

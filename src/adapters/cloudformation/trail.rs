@@ -7,22 +7,22 @@
 
 use serde_json::{Value, json};
 
-use super::bucket::trail_bucket;
+use super::bucket::Buckets;
 use super::fields::{Cx, Kind};
 use super::keys::key_info;
 use super::selectors::{data_store_selectors, insight_selectors, trail_selectors};
 use super::template::Resource;
-use crate::model::{Bucket, EventDataStore, Field, Trail};
+use crate::model::{EventDataStore, Field, Trail};
 
 pub(super) const TRAIL: &str = "AWS::CloudTrail::Trail";
 pub(super) const EVENT_DATA_STORE: &str = "AWS::CloudTrail::EventDataStore";
 
-pub(super) fn trail<'a>(cx: &mut Cx<'_, 'a>, r: &Resource<'a>, buckets: &[Bucket]) -> Trail {
+pub(super) fn trail<'a>(cx: &mut Cx<'_, 'a>, r: &Resource<'a>, buckets: &Buckets) -> Trail {
     let header = cx.header(r);
     let kms_key_id = cx.field(r, "KMSKeyId", Kind::Str, None);
     let kms_key = key_info(cx, r, "KMSKeyId", &kms_key_id);
     let s3_bucket_name = cx.field(r, "S3BucketName", Kind::Str, None);
-    let bucket = trail_bucket(&s3_bucket_name, buckets);
+    let bucket = buckets.for_trail(&s3_bucket_name);
     let (event_selectors, advanced_event_selectors) = trail_selectors(cx, r, &header);
     Trail {
         id: r.id.to_string(),

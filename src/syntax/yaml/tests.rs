@@ -362,3 +362,28 @@ fn block_scalar_spans_end_at_their_last_character() {
         "line one\n  line two"
     );
 }
+
+#[test]
+fn arbitrary_input_never_panics() {
+    // A deterministic xorshift over YAML's syntax characters: every input either parses or
+    // yields an error with a position inside the input.
+    const ALPHABET: &[u8] = b"[]{}:-?,&*!|>'\"#%@` \n\t\r.~a0<=";
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..30_000 {
+        let len = (next() % 48) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+            .collect();
+        let src = String::from_utf8(bytes).unwrap();
+        if let Err(e) = parse(&src) {
+            assert!(e.offset <= src.len(), "{src:?}: {e}");
+            assert!(e.line >= 1 && e.column >= 1, "{src:?}: {e}");
+        }
+    }
+}
