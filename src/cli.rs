@@ -2,13 +2,13 @@
 //! loads policies, runs, hands the result to a reporter, and returns the exit code.
 
 use crate::contract::{Diagnostic, Examples, Severity};
-use crate::policy::{self, testing, LoadOptions, PolicySet};
-use crate::report::{self, human, HumanOptions};
+use crate::policy::{self, LoadOptions, PolicySet, testing};
+use crate::report::{self, HumanOptions, human};
 use crate::scan::{self, ScanOptions};
-use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -148,17 +148,27 @@ pub struct TestArgs {
     /// Parameter files, as for `scan`
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
+    /// Skip checking each rule's good/bad examples through the scanner
+    #[arg(long)]
+    pub no_examples: bool,
 }
 
 fn load_options(p: &PolicyArgs) -> LoadOptions {
-    LoadOptions { builtin: !p.no_builtin, dirs: p.policy.clone(), data_files: p.data.clone(), include_tests: false }
+    LoadOptions {
+        builtin: !p.no_builtin,
+        dirs: p.policy.clone(),
+        data_files: p.data.clone(),
+        include_tests: false,
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     }
 }
 
@@ -172,7 +182,11 @@ fn print_fatal(errors: &[Diagnostic]) {
         skipped: Vec::new(),
         summary: Default::default(),
     };
-    let opts = HumanOptions { color: std::io::stderr().is_terminal(), quiet: true, ..Default::default() };
+    let opts = HumanOptions {
+        color: std::io::stderr().is_terminal(),
+        quiet: true,
+        ..Default::default()
+    };
     let mut err = std::io::stderr().lock();
     let _ = human::render(&report, &fs_sources, &opts, &mut err);
     let _ = err.flush();
@@ -181,7 +195,10 @@ fn print_fatal(errors: &[Diagnostic]) {
 /// Source text for snippets, read from disk (built-in policies from the embedded pack).
 fn fs_sources(path: &str) -> Option<Arc<str>> {
     if let Some(p) = path.strip_prefix(policy::BUILTIN_PREFIX) {
-        return policy::BUILTIN_FILES.iter().find(|(q, _)| *q == p).map(|(_, t)| Arc::from(*t));
+        return policy::BUILTIN_FILES
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, t)| Arc::from(*t));
     }
     std::fs::read_to_string(path).ok().map(Arc::from)
 }
@@ -240,7 +257,12 @@ fn run_scan(args: ScanArgs) -> i32 {
     let written = match args.format {
         OutputFormat::Json => report::json::write(&report, &mut out),
         OutputFormat::Human => {
-            let opts = HumanOptions { color: use_color(args.color), show_skipped: args.show_skipped, quiet: args.quiet, ..Default::default() };
+            let opts = HumanOptions {
+                color: use_color(args.color),
+                show_skipped: args.show_skipped,
+                quiet: args.quiet,
+                ..Default::default()
+            };
             human::render(&report, &fs_sources, &opts, &mut out)
         }
     };
@@ -271,24 +293,57 @@ fn run_explain(args: ExplainArgs) -> i32 {
         return 2;
     }
     let Some(rule) = set.rule(&args.rule) else {
-        eprintln!("error: unknown rule `{}` (`trailguard rules` lists them)", args.rule);
+        eprintln!(
+            "error: unknown rule `{}` (`trailguard rules` lists them)",
+            args.rule
+        );
         return 2;
     };
-    let examples = rule.examples.as_deref().and_then(|t| Examples::parse(t).ok()).map(|e| report::Examples {
-        by_format: e.formats.into_iter().map(|(k, v)| (k, report::FormatExamples { good: v.good, bad: v.bad })).collect(),
-    });
+    let examples = rule
+        .examples
+        .as_deref()
+        .and_then(|t| Examples::parse(t).ok())
+        .map(|e| report::Examples {
+            by_format: e
+                .formats
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        k,
+                        report::FormatExamples {
+                            good: v.good,
+                            bad: v.bad,
+                        },
+                    )
+                })
+                .collect(),
+        });
     let mut out = std::io::stdout().lock();
-    write_or_quiet(report::explain(&rule.desc, examples.as_ref(), &mut out, use_color(args.color)))
+    write_or_quiet(report::explain(
+        &rule.desc,
+        examples.as_ref(),
+        &mut out,
+        use_color(args.color),
+    ))
 }
 
 fn run_test(args: TestArgs) -> i32 {
-    let opts = LoadOptions { builtin: args.dirs.is_empty(), dirs: args.dirs.clone(), data_files: args.data.clone(), include_tests: true };
+    let opts = LoadOptions {
+        builtin: args.dirs.is_empty(),
+        dirs: args.dirs.clone(),
+        data_files: args.data.clone(),
+        include_tests: true,
+    };
     let (set, errors): (PolicySet, _) = policy::load(&opts);
     if !errors.is_empty() {
         print_fatal(&errors);
     }
     let results = testing::run(&set, args.run.as_deref());
     let mut out = std::io::stdout().lock();
-    let code = testing::print(&results, args.verbose, &mut out);
+    let mut code = testing::print(&results, args.verbose, &mut out);
+    if !args.no_examples {
+        let examples = scan::examples::check(&set);
+        code = code.max(scan::examples::print(&examples, args.verbose, &mut out));
+    }
     if !errors.is_empty() { 2 } else { code }
 }

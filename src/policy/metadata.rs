@@ -145,11 +145,11 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
             continue;
         }
         let t = line.trim_start();
-        if package.is_none() {
-            if let Some(rest) = t.strip_prefix("package ") {
-                package = Some(rest.trim().to_string());
-                package_line = (i + 1) as u32;
-            }
+        if package.is_none()
+            && let Some(rest) = t.strip_prefix("package ")
+        {
+            package = Some(rest.trim().to_string());
+            package_line = (i + 1) as u32;
         }
         if line.starts_with("test_") {
             let name: String = line

@@ -147,6 +147,12 @@ fn read_dir_files(dir: &Path, out: &mut Vec<RawFile>, errors: &mut Vec<Diagnosti
     }
 }
 
+/// Files the loader reads: Rego, rule examples, and catalogs (other files under `policies/`,
+/// such as documentation examples, are ignored).
+fn is_policy_file(path: &str) -> bool {
+    path.ends_with(".rego") || path.ends_with(".examples.yaml") || is_catalog_path(path)
+}
+
 fn is_catalog_path(path: &str) -> bool {
     path.contains("catalogs/") && (path.ends_with(".yaml") || path.ends_with(".yml"))
 }
@@ -189,13 +195,11 @@ pub fn regorus_diag(code: &str, fallback_path: &str, err: &str) -> Diagnostic {
 pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut raw = Vec::new();
-    let user_has_lib = false;
     for dir in &opts.dirs {
         read_dir_files(dir, &mut raw, &mut errors);
     }
-    let _ = user_has_lib;
     if opts.builtin {
-        for (path, text) in BUILTIN_FILES {
+        for (path, text) in BUILTIN_FILES.iter().filter(|(p, _)| is_policy_file(p)) {
             raw.push(RawFile {
                 path: format!("{BUILTIN_PREFIX}{path}"),
                 text: text.to_string(),

@@ -30,10 +30,8 @@ pub fn run(set: &PolicySet, filter: Option<&str>) -> Vec<TestResult> {
     for f in set.files.iter().filter(|f| f.is_test) {
         for name in &f.tests {
             let full = format!("data.{}.{}", f.package, name);
-            if let Some(pat) = filter {
-                if !full.contains(pat) {
-                    continue;
-                }
+            if filter.is_some_and(|pat| !full.contains(pat)) {
+                continue;
             }
             let start = Instant::now();
             let outcome = match engine.eval_rule(full) {

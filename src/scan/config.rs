@@ -5,7 +5,7 @@
 //! skipped with a reason; a file that clearly is one of them but does not parse is an error.
 
 use super::discover::display;
-use crate::adapters::{cloudformation, live, terraform_hcl, terraform_plan, Adapted, InputError};
+use crate::adapters::{Adapted, InputError, cloudformation, live, terraform_hcl, terraform_plan};
 use crate::syntax::{self, Node, SyntaxError};
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,13 @@ pub const MAX_CONFIG_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Words whose presence makes a file "look like" a config format, so a parse failure is an
 /// error rather than a skip.
-const CONFIG_MARKERS: &[&str] = &["AWSTemplateFormatVersion", "AWS::", "\"format_version\"", "trailList", "trailguard_live_export"];
+const CONFIG_MARKERS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "AWS::",
+    "\"format_version\"",
+    "trailList",
+    "trailguard_live_export",
+];
 
 pub enum Outcome {
     Adapted(Adapted),
@@ -22,14 +28,21 @@ pub enum Outcome {
 }
 
 fn syntax_error(path: &str, e: &SyntaxError, what: &str) -> InputError {
-    InputError::at(path, e.line, e.column, format!("invalid {what}: {}", e.message))
+    InputError::at(
+        path,
+        e.line,
+        e.column,
+        format!("invalid {what}: {}", e.message),
+    )
 }
 
 /// Adapt a single file's text (already known not to be an event log).
 pub fn adapt_text(path: &str, text: &str) -> Outcome {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let looks_config = CONFIG_MARKERS.iter().any(|m| text.contains(m));
-    let is_yaml_ext = [".yaml", ".yml", ".template"].iter().any(|e| path.ends_with(e));
+    let is_yaml_ext = [".yaml", ".yml", ".template"]
+        .iter()
+        .any(|e| path.ends_with(e));
     let json_like = trimmed.starts_with('{') || trimmed.starts_with('[');
     let parsed: Result<Node, InputError> = if json_like && !is_yaml_ext {
         syntax::json::parse(text).map_err(|e| syntax_error(path, &e, "JSON"))
@@ -43,7 +56,7 @@ pub fn adapt_text(path: &str, text: &str) -> Outcome {
             return Outcome::Adapted(Adapted::Skipped(format!(
                 "not a CloudFormation template, Terraform plan or live export ({})",
                 e.message
-            )))
+            )));
         }
     };
     adapt_node(path, &root)
@@ -62,7 +75,9 @@ pub fn adapt_node(path: &str, root: &Node) -> Outcome {
     if live::looks_like_describe_trails(root) {
         return Outcome::Adapted(live::adapt_describe_trails(path, root));
     }
-    Outcome::Adapted(Adapted::Skipped("not a CloudFormation template, Terraform plan, live export or CloudTrail log".into()))
+    Outcome::Adapted(Adapted::Skipped(
+        "not a CloudFormation template, Terraform plan, live export or CloudTrail log".into(),
+    ))
 }
 
 /// Read files for a multi-file input (module or export dir); unreadable files become errors.
@@ -82,11 +97,19 @@ pub fn read_group(files: &[PathBuf]) -> (Vec<(String, String)>, Vec<InputError>)
 /// Read a file as UTF-8 text with the size limit.
 pub fn read_text(f: &Path) -> Result<String, InputError> {
     let shown = display(f);
-    let meta = std::fs::metadata(f).map_err(|e| InputError::file(&shown, format!("cannot read file: {e}")))?;
+    let meta = std::fs::metadata(f)
+        .map_err(|e| InputError::file(&shown, format!("cannot read file: {e}")))?;
     if meta.len() > MAX_CONFIG_BYTES {
-        return Err(InputError::file(&shown, format!("file is larger than the {} MiB limit for configuration files", MAX_CONFIG_BYTES >> 20)));
+        return Err(InputError::file(
+            &shown,
+            format!(
+                "file is larger than the {} MiB limit for configuration files",
+                MAX_CONFIG_BYTES >> 20
+            ),
+        ));
     }
-    let bytes = std::fs::read(f).map_err(|e| InputError::file(&shown, format!("cannot read file: {e}")))?;
+    let bytes =
+        std::fs::read(f).map_err(|e| InputError::file(&shown, format!("cannot read file: {e}")))?;
     text_from_bytes(&shown, bytes)
 }
 
@@ -96,7 +119,12 @@ pub fn text_from_bytes(shown: &str, bytes: Vec<u8>) -> Result<String, InputError
         let prefix = &e.as_bytes()[..offset];
         let line = prefix.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let column = prefix.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
-        InputError::at(shown, line, column, format!("invalid UTF-8 at byte offset {offset}"))
+        InputError::at(
+            shown,
+            line,
+            column,
+            format!("invalid UTF-8 at byte offset {offset}"),
+        )
     })
 }
 

@@ -23,7 +23,9 @@ pub enum Input {
 }
 
 /// Extensions considered when walking a directory. Files named explicitly are always read.
-const WALK_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tf", "gz", "jsonl", "ndjson"];
+const WALK_EXTENSIONS: &[&str] = &[
+    "json", "yaml", "yml", "template", "tf", "gz", "jsonl", "ndjson",
+];
 
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -105,7 +107,10 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, follow_links: bool) -> Dis
     let mut tf: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for (f, _explicit) in files {
         let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if live_dirs.contains(&parent) && crate::adapters::live::is_export_file(&name) {
             live.entry(parent).or_default().push(f);
         } else if ext_of(&f) == "tf" {
@@ -134,7 +139,14 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
     } else {
         format!("cannot walk directory: {err}")
     };
-    Diagnostic { code: "input::walk".into(), path, line: None, column: None, message, help: None }
+    Diagnostic {
+        code: "input::walk".into(),
+        path,
+        line: None,
+        column: None,
+        message,
+        help: None,
+    }
 }
 
 /// Build the `--exclude` glob set.
@@ -172,7 +184,15 @@ mod tests {
         std::fs::create_dir_all(root.join("tf")).unwrap();
         std::fs::create_dir_all(root.join("live")).unwrap();
         std::fs::create_dir_all(root.join(".terraform/modules")).unwrap();
-        for f in ["tf/main.tf", "tf/vars.tf", "live/describe-trails.json", "live/get-trail-status.main.json", "a.yaml", "README.md", ".terraform/modules/x.tf"] {
+        for f in [
+            "tf/main.tf",
+            "tf/vars.tf",
+            "live/describe-trails.json",
+            "live/get-trail-status.main.json",
+            "a.yaml",
+            "README.md",
+            ".terraform/modules/x.tf",
+        ] {
             std::fs::write(root.join(f), "x").unwrap();
         }
         let d = discover(&[root.to_path_buf()], &GlobSet::empty(), false);
@@ -185,7 +205,11 @@ mod tests {
 
     #[test]
     fn missing_path_is_an_error() {
-        let d = discover(&[PathBuf::from("/nonexistent/trailguard")], &GlobSet::empty(), false);
+        let d = discover(
+            &[PathBuf::from("/nonexistent/trailguard")],
+            &GlobSet::empty(),
+            false,
+        );
         assert_eq!(d.errors.len(), 1);
         assert_eq!(d.errors[0].code, "input::io");
     }

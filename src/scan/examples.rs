@@ -2,7 +2,7 @@
 //! exactly its own rule and each good example no rule at all, with the whole pack loaded.
 //! Run by `trailguard test` and by `cargo test`.
 
-use super::{scan, ScanOptions};
+use super::{ScanOptions, scan};
 use crate::contract::{Examples, Severity};
 use crate::policy::PolicySet;
 use std::collections::BTreeSet;
@@ -63,8 +63,24 @@ pub fn check(set: &PolicySet) -> Vec<ExampleResult> {
         for (format, ex) in &examples.formats {
             for (kind, list) in [("good", &ex.good), ("bad", &ex.bad)] {
                 for (i, text) in list.iter().enumerate() {
-                    let problem = run_one(set, &all, format, text, if kind == "bad" { Some(&rule.desc.id) } else { None });
-                    results.push(ExampleResult { rule: rule.desc.id.clone(), format: format.clone(), kind, index: i, problem });
+                    let problem = run_one(
+                        set,
+                        &all,
+                        format,
+                        text,
+                        if kind == "bad" {
+                            Some(&rule.desc.id)
+                        } else {
+                            None
+                        },
+                    );
+                    results.push(ExampleResult {
+                        rule: rule.desc.id.clone(),
+                        format: format.clone(),
+                        kind,
+                        index: i,
+                        problem,
+                    });
                 }
             }
         }
@@ -72,7 +88,13 @@ pub fn check(set: &PolicySet) -> Vec<ExampleResult> {
     results
 }
 
-fn run_one(set: &PolicySet, all: &BTreeSet<String>, format: &str, text: &str, expect: Option<&String>) -> Option<String> {
+fn run_one(
+    set: &PolicySet,
+    all: &BTreeSet<String>,
+    format: &str,
+    text: &str,
+    expect: Option<&String>,
+) -> Option<String> {
     let Some(name) = file_name(format) else {
         return Some(format!("unknown example format `{format}`"));
     };
@@ -84,10 +106,24 @@ fn run_one(set: &PolicySet, all: &BTreeSet<String>, format: &str, text: &str, ex
     if let Err(e) = std::fs::write(&path, text) {
         return Some(format!("cannot write example: {e}"));
     }
-    let opts = ScanOptions { paths: vec![path], fail_on: Some(Severity::Info), threads: 1, selected: all.clone(), ..Default::default() };
+    let opts = ScanOptions {
+        paths: vec![path],
+        fail_on: Some(Severity::Info),
+        threads: 1,
+        selected: all.clone(),
+        ..Default::default()
+    };
     let report = scan(&opts, set, Vec::new());
     if !report.errors.is_empty() {
-        return Some(format!("scan errors: {}", report.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")));
+        return Some(format!(
+            "scan errors: {}",
+            report
+                .errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
     }
     if let Some(s) = report.skipped.first() {
         return Some(format!("example was skipped: {}", s.reason));
@@ -97,6 +133,53 @@ fn run_one(set: &PolicySet, all: &BTreeSet<String>, format: &str, text: &str, ex
         Some(id) if fired.len() == 1 && fired.contains(id.as_str()) => None,
         Some(id) => Some(format!("expected exactly {id} to fire, got {fired:?}")),
         None if fired.is_empty() => None,
-        None => Some(format!("expected no findings, got {fired:?}: {}", report.findings.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" | "))),
+        None => Some(format!(
+            "expected no findings, got {fired:?}: {}",
+            report
+                .findings
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )),
     }
+}
+
+/// Print example results; returns 0 when every example behaved, 1 otherwise.
+pub fn print(results: &[ExampleResult], verbose: bool, out: &mut dyn std::io::Write) -> i32 {
+    let mut write = || -> std::io::Result<i32> {
+        let mut bad = 0usize;
+        for r in results {
+            match &r.problem {
+                None if verbose => writeln!(
+                    out,
+                    "{} {} {} example #{}: PASS",
+                    r.rule,
+                    r.format,
+                    r.kind,
+                    r.index + 1
+                )?,
+                None => {}
+                Some(p) => {
+                    bad += 1;
+                    writeln!(
+                        out,
+                        "{} {} {} example #{}: FAIL: {p}",
+                        r.rule,
+                        r.format,
+                        r.kind,
+                        r.index + 1
+                    )?;
+                }
+            }
+        }
+        writeln!(
+            out,
+            "EXAMPLES: {}/{} behave as documented",
+            results.len() - bad,
+            results.len()
+        )?;
+        Ok(i32::from(bad > 0))
+    };
+    write().unwrap_or(2)
 }

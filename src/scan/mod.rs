@@ -2,16 +2,18 @@
 //! selected rules, then merge and sort so the report never depends on thread scheduling.
 
 pub mod config;
-pub mod examples;
 pub mod discover;
+pub mod examples;
 pub mod select;
 
 use crate::adapters::{Adapted, InputError};
-use crate::contract::{Diagnostic, Finding, ScanReport, Severity, Skipped, Summary, ToolInfo, REPORT_VERSION};
+use crate::contract::{
+    Diagnostic, Finding, REPORT_VERSION, ScanReport, Severity, Skipped, Summary, ToolInfo,
+};
 use crate::model::Document;
 use crate::policy::eval::Evaluator;
 use crate::policy::{PolicySet, Rule};
-use discover::{display, Input};
+use discover::{Input, display};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -54,8 +56,19 @@ impl Part {
 }
 
 pub fn input_diag(e: InputError) -> Diagnostic {
-    let code = if e.line.is_some() { "input::parse" } else { "input::read" };
-    Diagnostic { code: code.into(), path: e.path, line: e.line, column: e.column, message: e.message, help: None }
+    let code = if e.line.is_some() {
+        "input::parse"
+    } else {
+        "input::read"
+    };
+    Diagnostic {
+        code: code.into(),
+        path: e.path,
+        line: e.line,
+        column: e.column,
+        message: e.message,
+        help: None,
+    }
 }
 
 struct Worker<'a> {
@@ -78,7 +91,10 @@ impl Worker<'_> {
                 part.errors.extend(errs.into_iter().map(input_diag));
                 self.evaluate(&doc, part);
             }
-            Adapted::Skipped(reason) => part.skipped.push(Skipped { path: shown.to_string(), reason }),
+            Adapted::Skipped(reason) => part.skipped.push(Skipped {
+                path: shown.to_string(),
+                reason,
+            }),
         }
     }
 
@@ -95,12 +111,19 @@ impl Worker<'_> {
             Input::Stdin => {
                 let mut bytes = Vec::new();
                 part.files += 1;
-                match std::io::stdin().lock().take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
+                match std::io::stdin()
+                    .lock()
+                    .take(config::MAX_CONFIG_BYTES)
+                    .read_to_end(&mut bytes)
+                {
                     Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
                         Ok(text) => self.text("<stdin>", &text, &mut part),
                         Err(e) => part.errors.push(input_diag(e)),
                     },
-                    Err(e) => part.errors.push(input_diag(InputError::file("<stdin>", format!("cannot read stdin: {e}")))),
+                    Err(e) => part.errors.push(input_diag(InputError::file(
+                        "<stdin>",
+                        format!("cannot read stdin: {e}"),
+                    ))),
                 }
             }
             Input::File(path) => {
@@ -142,13 +165,23 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
     let config_rules: Vec<&Rule> = set
         .rules
         .iter()
-        .filter(|r| r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id))
+        .filter(|r| {
+            r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id)
+        })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build();
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
-            .map_init(|| Worker { eval: Evaluator::new(&set.engine), config_rules: &config_rules }, |w, input| w.run(input))
+            .map_init(
+                || Worker {
+                    eval: Evaluator::new(&set.engine),
+                    config_rules: &config_rules,
+                },
+                |w, input| w.run(input),
+            )
             .reduce(Part::default, Part::merge)
     };
     let part = match &pool {
@@ -158,9 +191,19 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
     finish(opts, set, part, errors, found.skipped)
 }
 
-fn finish(opts: &ScanOptions, set: &PolicySet, part: Part, mut errors: Vec<Diagnostic>, mut skipped: Vec<Skipped>) -> ScanReport {
+fn finish(
+    opts: &ScanOptions,
+    set: &PolicySet,
+    part: Part,
+    mut errors: Vec<Diagnostic>,
+    mut skipped: Vec<Skipped>,
+) -> ScanReport {
     let mut findings = part.findings;
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
     findings.dedup();
     errors.extend(part.errors);
     errors.sort();
@@ -172,14 +215,22 @@ fn finish(opts: &ScanOptions, set: &PolicySet, part: Part, mut errors: Vec<Diagn
         by_severity.insert(s.as_str().to_string(), 0u64);
     }
     for f in &findings {
-        *by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+        *by_severity
+            .entry(f.severity.as_str().to_string())
+            .or_default() += 1;
     }
-    let failed = opts.fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    let failed = opts
+        .fail_on
+        .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     let summary = Summary {
         files_scanned: part.files,
         documents: part.documents,
         resources: part.resources,
-        rules_evaluated: set.rules.iter().filter(|r| opts.selected.contains(&r.desc.id)).count() as u64,
+        rules_evaluated: set
+            .rules
+            .iter()
+            .filter(|r| opts.selected.contains(&r.desc.id))
+            .count() as u64,
         findings: findings.len() as u64,
         by_severity,
         skipped_files: skipped.len() as u64,
@@ -187,5 +238,12 @@ fn finish(opts: &ScanOptions, set: &PolicySet, part: Part, mut errors: Vec<Diagn
         events: None,
         failed,
     };
-    ScanReport { version: REPORT_VERSION, tool: ToolInfo::current(), findings, errors, skipped, summary }
+    ScanReport {
+        version: REPORT_VERSION,
+        tool: ToolInfo::current(),
+        findings,
+        errors,
+        skipped,
+        summary,
+    }
 }

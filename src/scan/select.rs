@@ -7,11 +7,20 @@ use crate::policy::Rule;
 use std::collections::BTreeSet;
 
 /// Ids of the rules the user asked for, or an error per unknown token.
-pub fn resolve(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+pub fn resolve(
+    rules: &[Rule],
+    select: &[String],
+    ignore: &[String],
+) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut pick = |tokens: &[String], flag: &str| -> BTreeSet<String> {
         let mut ids = BTreeSet::new();
-        for token in tokens.iter().flat_map(|t| t.split(',')).map(str::trim).filter(|t| !t.is_empty()) {
+        for token in tokens
+            .iter()
+            .flat_map(|t| t.split(','))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let matched: Vec<&Rule> = rules
                 .iter()
                 .filter(|r| {
@@ -19,7 +28,8 @@ pub fn resolve(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<B
                     r.desc.id.eq_ignore_ascii_case(token)
                         || r.desc.name.eq_ignore_ascii_case(token)
                         || r.desc.aliases.iter().any(|a| a.eq_ignore_ascii_case(token))
-                        || (r.desc.id.starts_with(&up) && up.chars().all(|c| c.is_ascii_alphanumeric()))
+                        || (r.desc.id.starts_with(&up)
+                            && up.chars().all(|c| c.is_ascii_alphanumeric()))
                 })
                 .collect();
             if matched.is_empty() {
