@@ -178,6 +178,7 @@ fn print_fatal(errors: &[Diagnostic]) {
         version: crate::contract::REPORT_VERSION,
         tool: crate::contract::ToolInfo::current(),
         findings: Vec::new(),
+        suppressed: Vec::new(),
         errors: errors.to_vec(),
         skipped: Vec::new(),
         summary: Default::default(),

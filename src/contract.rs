@@ -154,6 +154,39 @@ pub struct Finding {
     pub evidence: serde_json::Value,
     /// Stable across runs and unrelated edits: derived from rule id + path + resource identity.
     pub fingerprint: String,
+    /// Set when a `--baseline` was given: `new` (gates the build) or `unchanged` (in the
+    /// baseline, reported but not gating).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    New,
+    Unchanged,
+}
+
+/// Why a finding was not reported: auditors must see every exception and its reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Suppression {
+    /// `inline` (in the scanned file) or `waiver` (a waiver file).
+    pub kind: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Waivers: the date (YYYY-MM-DD) after which it stops suppressing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Where the suppression is written (`path:line`).
+    pub source: String,
+}
+
+/// A finding that a suppression or waiver removed from the gate, kept for the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuppressedFinding {
+    pub finding: Finding,
+    pub suppression: Suppression,
 }
 
 impl Finding {
@@ -223,6 +256,12 @@ pub struct Summary {
     pub by_severity: BTreeMap<String, u64>,
     pub skipped_files: u64,
     pub errors: u64,
+    /// Findings removed by suppressions or waivers (listed in `suppressed`).
+    #[serde(default)]
+    pub suppressed: u64,
+    /// Findings present in the `--baseline` (reported, but they do not fail the run).
+    #[serde(default)]
+    pub baselined: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<EventStats>,
     /// True when at least one finding is at or above `--fail-on`.
@@ -235,6 +274,9 @@ pub struct ScanReport {
     pub version: u32,
     pub tool: ToolInfo,
     pub findings: Vec<Finding>,
+    /// Findings removed by inline suppressions or waivers, with the reason.
+    #[serde(default)]
+    pub suppressed: Vec<SuppressedFinding>,
     pub errors: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
     pub summary: Summary,

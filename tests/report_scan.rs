@@ -85,6 +85,7 @@ fn finding(
         ]),
         evidence,
         fingerprint,
+        baseline_state: None,
     }
 }
 
@@ -159,6 +160,7 @@ fn full_report() -> ScanReport {
         ),
     ];
     ScanReport {
+        suppressed: Vec::new(),
         version: REPORT_VERSION,
         tool: ToolInfo {
             name: "trailguard".into(),
@@ -194,6 +196,8 @@ fn full_report() -> ScanReport {
             },
         ],
         summary: Summary {
+            suppressed: 0,
+            baselined: 0,
             files_scanned: 5,
             documents: 3,
             resources: 3,
@@ -223,6 +227,7 @@ fn full_report() -> ScanReport {
 
 fn clean_report() -> ScanReport {
     ScanReport {
+        suppressed: Vec::new(),
         version: REPORT_VERSION,
         tool: ToolInfo {
             name: "trailguard".into(),
@@ -232,6 +237,8 @@ fn clean_report() -> ScanReport {
         errors: vec![],
         skipped: vec![],
         summary: Summary {
+            suppressed: 0,
+            baselined: 0,
             files_scanned: 2,
             documents: 2,
             resources: 2,

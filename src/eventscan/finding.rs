@@ -174,5 +174,6 @@ pub fn build(
         compliance: rule.desc.compliance.clone(),
         evidence,
         fingerprint: fingerprint(&[&rule.desc.id, &identity, &key]),
+        baseline_state: None,
     })
 }

@@ -167,5 +167,6 @@ fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, Stri
         location,
         compliance: rule.desc.compliance.clone(),
         evidence,
+        baseline_state: None,
     })
 }

@@ -235,6 +235,8 @@ fn finish(
         by_severity,
         skipped_files: skipped.len() as u64,
         errors: errors.len() as u64,
+        suppressed: 0,
+        baselined: 0,
         events: None,
         failed,
     };
@@ -242,6 +244,7 @@ fn finish(
         version: REPORT_VERSION,
         tool: ToolInfo::current(),
         findings,
+        suppressed: Vec::new(),
         errors,
         skipped,
         summary,
