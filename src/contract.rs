@@ -248,7 +248,10 @@ pub struct ToolInfo {
 
 impl ToolInfo {
     pub fn current() -> ToolInfo {
-        ToolInfo { name: "trailguard".into(), version: env!("CARGO_PKG_VERSION").into() }
+        ToolInfo {
+            name: "trailguard".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }
 

@@ -5,5 +5,6 @@
 
 pub mod adapters;
 pub mod contract;
+pub mod events;
 pub mod model;
 pub mod syntax;
