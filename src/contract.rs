@@ -230,6 +230,9 @@ pub struct Skipped {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventStats {
     pub files: u64,
+    /// Files left unopened because the date in their S3 key is outside `--since/--until`.
+    #[serde(default)]
+    pub files_pruned: u64,
     pub bytes: u64,
     pub records_read: u64,
     pub records_evaluated: u64,

@@ -156,6 +156,10 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         }
     }
 
+    pub fn rule(&self, i: usize) -> &'a Rule {
+        self.prog.rules[i]
+    }
+
     /// Candidate rules for a record (empty = the record needs no full parse).
     pub fn candidates(&mut self, header: &dyn HeaderFields) -> &[usize] {
         self.prog.index.candidates(header, &mut self.candidates);

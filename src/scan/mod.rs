@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod discover;
+pub mod events;
 pub mod examples;
 pub mod select;
 
@@ -10,6 +11,7 @@ use crate::adapters::{Adapted, InputError};
 use crate::contract::{
     Diagnostic, Finding, REPORT_VERSION, ScanReport, Severity, Skipped, Summary, ToolInfo,
 };
+use crate::eventscan::engine::{EventEvaluator, EventProgram};
 use crate::model::Document;
 use crate::policy::eval::Evaluator;
 use crate::policy::{PolicySet, Rule};
@@ -30,6 +32,13 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Ids of the rules to run.
     pub selected: BTreeSet<String>,
+    /// `--since` / `--until` for event records.
+    pub window: crate::events::TimeWindow,
+    /// Event prefilter off: every record is offered to every event rule (for tests that prove
+    /// the prefilter changes nothing).
+    pub no_prefilter: bool,
+    /// Evaluate event rules on the interpreter only (differential tests against the RVM).
+    pub interpreter_only: bool,
 }
 
 /// What one input contributed.
@@ -41,10 +50,12 @@ struct Part {
     files: u64,
     documents: u64,
     resources: u64,
+    events: events::EventPart,
 }
 
 impl Part {
     fn merge(mut self, other: Part) -> Part {
+        self.events.merge(other.events);
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
@@ -71,12 +82,14 @@ pub fn input_diag(e: InputError) -> Diagnostic {
     }
 }
 
-struct Worker<'a> {
+struct Worker<'a, 'p> {
     eval: Evaluator,
     config_rules: &'a [&'a Rule],
+    events: EventEvaluator<'p, 'a>,
+    read_opts: crate::events::ReadOptions,
 }
 
-impl Worker<'_> {
+impl Worker<'_, '_> {
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
         part.documents += 1;
         part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
@@ -111,11 +124,31 @@ impl Worker<'_> {
             Input::Stdin => {
                 let mut bytes = Vec::new();
                 part.files += 1;
-                match std::io::stdin()
-                    .lock()
-                    .take(config::MAX_CONFIG_BYTES)
+                let mut stdin = std::io::stdin().lock();
+                if let Err(e) = (&mut stdin)
+                    .take(crate::events::HEAD_LEN as u64)
                     .read_to_end(&mut bytes)
                 {
+                    part.errors.push(input_diag(InputError::file(
+                        "<stdin>",
+                        format!("cannot read stdin: {e}"),
+                    )));
+                    return part;
+                }
+                if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
+                    part.files -= 1;
+                    events::scan_stream(
+                        &mut self.events,
+                        kind,
+                        bytes,
+                        stdin,
+                        "<stdin>",
+                        &self.read_opts,
+                        &mut part.events,
+                    );
+                    return part;
+                }
+                match stdin.take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
                     Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
                         Ok(text) => self.text("<stdin>", &text, &mut part),
                         Err(e) => part.errors.push(input_diag(e)),
@@ -127,8 +160,25 @@ impl Worker<'_> {
                 }
             }
             Input::File(path) => {
-                part.files += 1;
+                let window = &self.read_opts.window;
+                if !window.is_unbounded()
+                    && crate::events::s3_key_date(path)
+                        .is_some_and(|day| !window.may_contain_s3_day(day))
+                {
+                    part.events.stats.files_pruned += 1;
+                    return part;
+                }
                 let shown = display(path);
+                if let events::Offer::Handled = events::scan_path(
+                    &mut self.events,
+                    path,
+                    &shown,
+                    &self.read_opts,
+                    &mut part.events,
+                ) {
+                    return part;
+                }
+                part.files += 1;
                 match config::read_text(path) {
                     Ok(text) => self.text(&shown, &text, &mut part),
                     Err(e) => part.errors.push(input_diag(e)),
@@ -169,6 +219,20 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
             r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id)
         })
         .collect();
+    let event_rules: Vec<&Rule> = set
+        .rules
+        .iter()
+        .filter(|r| {
+            r.desc.kind == crate::contract::RuleKind::Event && opts.selected.contains(&r.desc.id)
+        })
+        .collect();
+    let (program, prog_errors) =
+        EventProgram::prepare(set, event_rules, !opts.no_prefilter, !opts.interpreter_only);
+    errors.extend(prog_errors);
+    let read_opts = crate::events::ReadOptions {
+        window: opts.window,
+        ..Default::default()
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build();
@@ -179,6 +243,8 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
                 || Worker {
                     eval: Evaluator::new(&set.engine),
                     config_rules: &config_rules,
+                    events: EventEvaluator::new(&program),
+                    read_opts,
                 },
                 |w, input| w.run(input),
             )
@@ -198,17 +264,41 @@ fn finish(
     mut errors: Vec<Diagnostic>,
     mut skipped: Vec<Skipped>,
 ) -> ScanReport {
-    let mut findings = part.findings;
+    let Part {
+        mut findings,
+        errors: part_errors,
+        skipped: part_skipped,
+        files,
+        documents,
+        resources,
+        events: ev,
+    } = part;
+    findings.extend(ev.findings);
+    errors.extend(ev.errors);
+    skipped.extend(
+        ev.skipped
+            .into_iter()
+            .map(|(path, reason)| Skipped { path, reason }),
+    );
+    // The same event can arrive twice (an S3 file and a lookup-events export of the same
+    // day): one finding per rule and event, the first in sorted order.
+    let mut seen_events = std::collections::HashSet::new();
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
             .then_with(|| a.message.cmp(&b.message))
     });
     findings.dedup();
-    errors.extend(part.errors);
+    findings.retain(|f| match &f.location.event_id {
+        Some(id) => seen_events.insert((f.rule_id.clone(), id.clone(), f.fingerprint.clone())),
+        None => true,
+    });
+    let has_events = ev.stats.files > 0 || ev.stats.files_pruned > 0;
+    let event_stats = has_events.then_some(ev.stats);
+    errors.extend(part_errors);
     errors.sort();
     errors.dedup();
-    skipped.extend(part.skipped);
+    skipped.extend(part_skipped);
     skipped.sort();
     let mut by_severity = std::collections::BTreeMap::new();
     for s in Severity::ALL {
@@ -223,9 +313,9 @@ fn finish(
         .fail_on
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     let summary = Summary {
-        files_scanned: part.files,
-        documents: part.documents,
-        resources: part.resources,
+        files_scanned: files + event_stats.as_ref().map_or(0, |e| e.files),
+        documents,
+        resources,
         rules_evaluated: set
             .rules
             .iter()
@@ -237,7 +327,7 @@ fn finish(
         errors: errors.len() as u64,
         suppressed: 0,
         baselined: 0,
-        events: None,
+        events: event_stats,
         failed,
     };
     ScanReport {
