@@ -43,14 +43,17 @@ deny contains {"msg": msg, "resource": resource, "evidence": evidence} if {
 	actor.counted(input)
 	params := actor.request(input)
 	evidence := object.filter(params, {"internetGatewayId", "customerGatewayId", "vpcId"})
-	ids := [sprintf("%s %v", [k, params[k]]) | some k in ["internetGatewayId", "customerGatewayId", "vpcId"]; params[k]]
-	resource := object.get(params, "internetGatewayId", "")
-	msg := sprintf("%s called ec2:%s%s%s%s", [actor.who(input), input.eventName, target(ids), actor.outcome(input), actor.where(input)])
+	names := [params[k] | some k in ["internetGatewayId", "customerGatewayId"]; params[k]]
+	context := [sprintf("%s %v", [k, params[k]]) | some k in ["vpcId"]; params[k]]
+	resource := object.get(params, "internetGatewayId", object.get(params, "customerGatewayId", ""))
+	msg := sprintf("%s called ec2:%s%s%s%s%s", [actor.who(input), input.eventName, subject(names), details(context), actor.outcome(input), actor.where(input)])
 }
 
-# target(ids): " on gateway <first id> (<other ids>)", or "" when the request names nothing.
-target(ids) := sprintf(" on gateway %s", [substring(ids[0], indexof(ids[0], " ") + 1, -1)]) if count(ids) == 1
+# subject(names): " on gateway <id>" for the first identifier the request names.
+subject(names) := sprintf(" on gateway %v", [names[0]]) if count(names) > 0
 
-target(ids) := sprintf(" on gateway %s (%s)", [substring(ids[0], indexof(ids[0], " ") + 1, -1), concat(", ", array.slice(ids, 1, count(ids)))]) if count(ids) > 1
+subject(names) := "" if count(names) == 0
 
-target(ids) := "" if count(ids) == 0
+details(context) := sprintf(" (%s)", [concat(", ", context)]) if count(context) > 0
+
+details(context) := "" if count(context) == 0

@@ -46,14 +46,17 @@ deny contains {"msg": msg, "resource": resource, "evidence": evidence} if {
 	actor.counted(input)
 	params := actor.request(input)
 	evidence := object.filter(params, {"groupId", "groupName", "vpcId"})
-	ids := [sprintf("%s %v", [k, params[k]]) | some k in ["groupId", "groupName", "vpcId"]; params[k]]
-	resource := object.get(params, "groupId", "")
-	msg := sprintf("%s called ec2:%s%s%s%s", [actor.who(input), input.eventName, target(ids), actor.outcome(input), actor.where(input)])
+	names := [params[k] | some k in ["groupId", "groupName"]; params[k]]
+	context := [sprintf("%s %v", [k, params[k]]) | some k in ["vpcId"]; params[k]]
+	resource := object.get(params, "groupId", object.get(params, "groupName", ""))
+	msg := sprintf("%s called ec2:%s%s%s%s%s", [actor.who(input), input.eventName, subject(names), details(context), actor.outcome(input), actor.where(input)])
 }
 
-# target(ids): " on security group <first id> (<other ids>)", or "" when the request names nothing.
-target(ids) := sprintf(" on security group %s", [substring(ids[0], indexof(ids[0], " ") + 1, -1)]) if count(ids) == 1
+# subject(names): " on security group <id>" for the first identifier the request names.
+subject(names) := sprintf(" on security group %v", [names[0]]) if count(names) > 0
 
-target(ids) := sprintf(" on security group %s (%s)", [substring(ids[0], indexof(ids[0], " ") + 1, -1), concat(", ", array.slice(ids, 1, count(ids)))]) if count(ids) > 1
+subject(names) := "" if count(names) == 0
 
-target(ids) := "" if count(ids) == 0
+details(context) := sprintf(" (%s)", [concat(", ", context)]) if count(context) > 0
+
+details(context) := "" if count(context) == 0

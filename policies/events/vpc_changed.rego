@@ -44,14 +44,17 @@ deny contains {"msg": msg, "resource": resource, "evidence": evidence} if {
 	actor.counted(input)
 	params := actor.request(input)
 	evidence := object.filter(params, {"vpcId", "vpcPeeringConnectionId", "peerVpcId", "peerOwnerId"})
-	ids := [sprintf("%s %v", [k, params[k]]) | some k in ["vpcId", "vpcPeeringConnectionId", "peerVpcId", "peerOwnerId"]; params[k]]
-	resource := object.get(params, "vpcId", "")
-	msg := sprintf("%s called ec2:%s%s%s%s", [actor.who(input), input.eventName, target(ids), actor.outcome(input), actor.where(input)])
+	names := [params[k] | some k in ["vpcId", "vpcPeeringConnectionId"]; params[k]]
+	context := [sprintf("%s %v", [k, params[k]]) | some k in ["peerVpcId", "peerOwnerId"]; params[k]]
+	resource := object.get(params, "vpcId", object.get(params, "vpcPeeringConnectionId", ""))
+	msg := sprintf("%s called ec2:%s%s%s%s%s", [actor.who(input), input.eventName, subject(names), details(context), actor.outcome(input), actor.where(input)])
 }
 
-# target(ids): " on VPC <first id> (<other ids>)", or "" when the request names nothing.
-target(ids) := sprintf(" on VPC %s", [substring(ids[0], indexof(ids[0], " ") + 1, -1)]) if count(ids) == 1
+# subject(names): " on VPC <id>" for the first identifier the request names.
+subject(names) := sprintf(" on VPC %v", [names[0]]) if count(names) > 0
 
-target(ids) := sprintf(" on VPC %s (%s)", [substring(ids[0], indexof(ids[0], " ") + 1, -1), concat(", ", array.slice(ids, 1, count(ids)))]) if count(ids) > 1
+subject(names) := "" if count(names) == 0
 
-target(ids) := "" if count(ids) == 0
+details(context) := sprintf(" (%s)", [concat(", ", context)]) if count(context) > 0
+
+details(context) := "" if count(context) == 0
