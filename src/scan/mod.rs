@@ -201,8 +201,64 @@ impl Worker<'_, '_> {
     }
 }
 
+/// Rules compiled for one scan configuration: built once, reusable for many scans (the
+/// example checker runs hundreds of tiny scans with one of these).
+pub struct Prepared<'a> {
+    pub set: &'a PolicySet,
+    engine: regorus::Engine,
+    config_rules: Vec<&'a Rule>,
+    program: EventProgram<'a>,
+    /// Problems found while compiling (reported with every scan made from this).
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(set: &'a PolicySet, opts: &ScanOptions) -> Prepared<'a> {
+        Prepared::with_engine(set, set.engine.clone(), opts)
+    }
+
+    /// Prepare with a different engine (e.g. the same policies with other parameters).
+    pub fn with_engine(
+        set: &'a PolicySet,
+        engine: regorus::Engine,
+        opts: &ScanOptions,
+    ) -> Prepared<'a> {
+        let pick = |kind: crate::contract::RuleKind| -> Vec<&'a Rule> {
+            set.rules
+                .iter()
+                .filter(|r| r.desc.kind == kind && opts.selected.contains(&r.desc.id))
+                .collect()
+        };
+        let config_rules = pick(crate::contract::RuleKind::Config);
+        let (program, errors) = EventProgram::prepare(
+            &engine,
+            pick(crate::contract::RuleKind::Event),
+            !opts.no_prefilter,
+            !opts.interpreter_only,
+        );
+        Prepared {
+            set,
+            engine,
+            config_rules,
+            program,
+            errors,
+        }
+    }
+}
+
 /// Run a scan. Never panics on bad input; every problem is a diagnostic in the report.
-pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) -> ScanReport {
+pub fn scan(opts: &ScanOptions, set: &PolicySet, errors: Vec<Diagnostic>) -> ScanReport {
+    let prepared = Prepared::new(set, opts);
+    scan_prepared(&prepared, opts, errors)
+}
+
+/// Run a scan with rules prepared earlier.
+pub fn scan_prepared(
+    prepared: &Prepared<'_>,
+    opts: &ScanOptions,
+    mut errors: Vec<Diagnostic>,
+) -> ScanReport {
+    errors.extend(prepared.errors.iter().cloned());
     let exclude = match discover::exclude_set(&opts.exclude) {
         Ok(g) => g,
         Err(d) => {
@@ -212,49 +268,47 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
     };
     let found = discover::discover(&opts.paths, &exclude, opts.follow_links);
     errors.extend(found.errors);
-    let config_rules: Vec<&Rule> = set
-        .rules
-        .iter()
-        .filter(|r| {
-            r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id)
-        })
-        .collect();
-    let event_rules: Vec<&Rule> = set
-        .rules
-        .iter()
-        .filter(|r| {
-            r.desc.kind == crate::contract::RuleKind::Event && opts.selected.contains(&r.desc.id)
-        })
-        .collect();
-    let (program, prog_errors) =
-        EventProgram::prepare(set, event_rules, !opts.no_prefilter, !opts.interpreter_only);
-    errors.extend(prog_errors);
     let read_opts = crate::events::ReadOptions {
         window: opts.window,
         ..Default::default()
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build();
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
             .map_init(
                 || Worker {
-                    eval: Evaluator::new(&set.engine),
-                    config_rules: &config_rules,
-                    events: EventEvaluator::new(&program),
+                    eval: Evaluator::new(&prepared.engine),
+                    config_rules: &prepared.config_rules,
+                    events: EventEvaluator::new(&prepared.program),
                     read_opts,
                 },
                 |w, input| w.run(input),
             )
             .reduce(Part::default, Part::merge)
     };
-    let part = match &pool {
-        Ok(pool) => pool.install(|| work(&found.inputs)),
-        Err(_) => work(&found.inputs),
+    // A single input needs no pool (the example checker scans one file at a time).
+    let part = if found.inputs.len() <= 1 || opts.threads == 1 {
+        let mut w = Worker {
+            eval: Evaluator::new(&prepared.engine),
+            config_rules: &prepared.config_rules,
+            events: EventEvaluator::new(&prepared.program),
+            read_opts,
+        };
+        found
+            .inputs
+            .iter()
+            .map(|i| w.run(i))
+            .fold(Part::default(), Part::merge)
+    } else {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(|| work(&found.inputs)),
+            Err(_) => work(&found.inputs),
+        }
     };
-    finish(opts, set, part, errors, found.skipped)
+    finish(opts, prepared.set, part, errors, found.skipped)
 }
 
 fn finish(
