@@ -84,16 +84,31 @@ pub fn input_diag(e: InputError) -> Diagnostic {
 
 struct Worker<'a, 'p> {
     eval: Evaluator,
-    config_rules: &'a [&'a Rule],
-    events: EventEvaluator<'p, 'a>,
+    prepared: &'p Prepared<'a>,
+    events: Option<EventEvaluator<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
 }
 
-impl Worker<'_, '_> {
+impl<'a, 'p> Worker<'a, 'p> {
+    fn new(prepared: &'p Prepared<'a>, read_opts: crate::events::ReadOptions) -> Worker<'a, 'p> {
+        Worker {
+            eval: Evaluator::new(&prepared.engine),
+            prepared,
+            events: None,
+            read_opts,
+        }
+    }
+
+    fn event_eval(&mut self) -> &mut EventEvaluator<'p, 'a> {
+        let prepared = self.prepared;
+        self.events
+            .get_or_insert_with(|| EventEvaluator::new(prepared.program()))
+    }
+
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
         part.documents += 1;
         part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
-        let (findings, errors) = self.eval.eval_document(self.config_rules, doc);
+        let (findings, errors) = self.eval.eval_document(&self.prepared.config_rules, doc);
         part.findings.extend(findings);
         part.errors.extend(errors);
     }
@@ -137,13 +152,14 @@ impl Worker<'_, '_> {
                 }
                 if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
                     part.files -= 1;
+                    let read_opts = self.read_opts;
                     events::scan_stream(
-                        &mut self.events,
+                        self.event_eval(),
                         kind,
                         bytes,
                         stdin,
                         "<stdin>",
-                        &self.read_opts,
+                        &read_opts,
                         &mut part.events,
                     );
                     return part;
@@ -169,14 +185,17 @@ impl Worker<'_, '_> {
                     return part;
                 }
                 let shown = display(path);
-                if let events::Offer::Handled = events::scan_path(
-                    &mut self.events,
-                    path,
-                    &shown,
-                    &self.read_opts,
-                    &mut part.events,
-                ) {
-                    return part;
+                if events::sniff_file(path) {
+                    let read_opts = self.read_opts;
+                    if let events::Offer::Handled = events::scan_path(
+                        self.event_eval(),
+                        path,
+                        &shown,
+                        &read_opts,
+                        &mut part.events,
+                    ) {
+                        return part;
+                    }
                 }
                 part.files += 1;
                 match config::read_text(path) {
@@ -207,9 +226,11 @@ pub struct Prepared<'a> {
     pub set: &'a PolicySet,
     engine: regorus::Engine,
     config_rules: Vec<&'a Rule>,
-    program: EventProgram<'a>,
-    /// Problems found while compiling (reported with every scan made from this).
-    pub errors: Vec<Diagnostic>,
+    event_rules: Vec<&'a Rule>,
+    use_index: bool,
+    use_rvm: bool,
+    /// Compiled on first use: a scan of templates alone never pays for the event pack.
+    program: std::sync::OnceLock<(EventProgram<'a>, Vec<Diagnostic>)>,
 }
 
 impl<'a> Prepared<'a> {
@@ -229,20 +250,38 @@ impl<'a> Prepared<'a> {
                 .filter(|r| r.desc.kind == kind && opts.selected.contains(&r.desc.id))
                 .collect()
         };
-        let config_rules = pick(crate::contract::RuleKind::Config);
-        let (program, errors) = EventProgram::prepare(
-            &engine,
-            pick(crate::contract::RuleKind::Event),
-            !opts.no_prefilter,
-            !opts.interpreter_only,
-        );
         Prepared {
             set,
+            config_rules: pick(crate::contract::RuleKind::Config),
+            event_rules: pick(crate::contract::RuleKind::Event),
             engine,
-            config_rules,
-            program,
-            errors,
+            use_index: !opts.no_prefilter,
+            use_rvm: !opts.interpreter_only,
+            program: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The compiled event rules (compiled by the first caller; others wait for it).
+    pub fn program(&self) -> &EventProgram<'a> {
+        &self
+            .program
+            .get_or_init(|| {
+                EventProgram::prepare(
+                    &self.engine,
+                    self.event_rules.clone(),
+                    self.use_index,
+                    self.use_rvm,
+                )
+            })
+            .0
+    }
+
+    /// Problems found while compiling event rules, if they were compiled.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.program
+            .get()
+            .map(|(_, e)| e.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -258,7 +297,6 @@ pub fn scan_prepared(
     opts: &ScanOptions,
     mut errors: Vec<Diagnostic>,
 ) -> ScanReport {
-    errors.extend(prepared.errors.iter().cloned());
     let exclude = match discover::exclude_set(&opts.exclude) {
         Ok(g) => g,
         Err(d) => {
@@ -275,25 +313,12 @@ pub fn scan_prepared(
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
-            .map_init(
-                || Worker {
-                    eval: Evaluator::new(&prepared.engine),
-                    config_rules: &prepared.config_rules,
-                    events: EventEvaluator::new(&prepared.program),
-                    read_opts,
-                },
-                |w, input| w.run(input),
-            )
+            .map_init(|| Worker::new(prepared, read_opts), |w, input| w.run(input))
             .reduce(Part::default, Part::merge)
     };
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
-        let mut w = Worker {
-            eval: Evaluator::new(&prepared.engine),
-            config_rules: &prepared.config_rules,
-            events: EventEvaluator::new(&prepared.program),
-            read_opts,
-        };
+        let mut w = Worker::new(prepared, read_opts);
         found
             .inputs
             .iter()
@@ -308,6 +333,7 @@ pub fn scan_prepared(
             Err(_) => work(&found.inputs),
         }
     };
+    errors.extend(prepared.errors());
     finish(opts, prepared.set, part, errors, found.skipped)
 }
 
