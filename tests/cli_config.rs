@@ -12,7 +12,11 @@ fn quick_start_scan_of_examples_finds_problems_and_exits_1() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let r = json(&o);
     assert_eq!(r["version"], 1);
-    assert!(r["errors"].as_array().unwrap().is_empty(), "{}", r["errors"]);
+    assert!(
+        r["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        r["errors"]
+    );
     let ids = rule_ids(&r);
     // Config and event rules both fire on the bundled examples.
     for id in ["TGC001", "TGC010", "TGC017", "TGC021", "TGE002", "TGE018"] {
@@ -22,7 +26,12 @@ fn quick_start_scan_of_examples_finds_problems_and_exits_1() {
 
 #[test]
 fn secure_template_is_clean_and_exits_0() {
-    let o = trailguard(&["scan", "examples/cloudformation/secure-trail.yaml", "--format", "json"]);
+    let o = trailguard(&[
+        "scan",
+        "examples/cloudformation/secure-trail.yaml",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let r = json(&o);
     assert_eq!(r["findings"].as_array().unwrap().len(), 0);
@@ -62,10 +71,30 @@ fn insecure_template_exact_findings() {
 #[test]
 fn fail_on_threshold_decides_exit_code() {
     // The template's worst finding is critical (public bucket).
-    assert_eq!(code(&trailguard(&["scan", INSECURE, "--fail-on", "critical", "-q"])), 1);
-    let o = trailguard(&["scan", INSECURE, "--fail-on", "critical", "--ignore", "TGC010", "-q"]);
+    assert_eq!(
+        code(&trailguard(&[
+            "scan",
+            INSECURE,
+            "--fail-on",
+            "critical",
+            "-q"
+        ])),
+        1
+    );
+    let o = trailguard(&[
+        "scan",
+        INSECURE,
+        "--fail-on",
+        "critical",
+        "--ignore",
+        "TGC010",
+        "-q",
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert_eq!(code(&trailguard(&["scan", INSECURE, "--fail-on", "none", "-q"])), 0);
+    assert_eq!(
+        code(&trailguard(&["scan", INSECURE, "--fail-on", "none", "-q"])),
+        0
+    );
 }
 
 #[test]
@@ -76,8 +105,16 @@ fn select_and_ignore_take_ids_names_and_prefixes() {
         rule_ids(&json(&trailguard(&a)))
     };
     assert_eq!(ids(&["--select", "TGC005"]), ["TGC005".to_string()].into());
-    assert_eq!(ids(&["--select", "log-file-validation-disabled"]), ["TGC005".to_string()].into());
-    assert_eq!(ids(&["--select", "TGC01", "--ignore", "TGC013,TGC014,TGC015"]), ["TGC010", "TGC011", "TGC016", "TGC018", "TGC019"].map(String::from).into());
+    assert_eq!(
+        ids(&["--select", "log-file-validation-disabled"]),
+        ["TGC005".to_string()].into()
+    );
+    assert_eq!(
+        ids(&["--select", "TGC01", "--ignore", "TGC013,TGC014,TGC015"]),
+        ["TGC010", "TGC011", "TGC016", "TGC018", "TGC019"]
+            .map(String::from)
+            .into()
+    );
     assert!(ids(&["--select", "TGE"]).is_empty());
 }
 
@@ -87,7 +124,11 @@ fn unknown_rule_id_is_an_error_not_a_silent_no_op() {
     for flag in ["--select", "--ignore"] {
         let o = trailguard(&["scan", INSECURE, flag, "TGC999"]);
         assert_eq!(code(&o), 2, "{flag}");
-        assert!(stderr(&o).contains("unknown rule `TGC999`"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("unknown rule `TGC999`"),
+            "{}",
+            stderr(&o)
+        );
         assert!(stdout(&o).is_empty());
     }
 }
@@ -112,20 +153,49 @@ fn malformed_input_is_an_error_with_position_and_the_scan_goes_on() {
 #[test]
 fn unrelated_files_are_skipped_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("k8s.yaml"), "apiVersion: v1\nkind: ConfigMap\n").unwrap();
-    std::fs::write(dir.path().join("other.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n").unwrap();
+    std::fs::write(
+        dir.path().join("k8s.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+    )
+    .unwrap();
     let o = trailguard(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let r = json(&o);
-    let reasons: Vec<&str> = r["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> = r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
-    assert!(reasons.contains(&"not a CloudFormation template, Terraform plan, live export or CloudTrail log"));
-    assert!(reasons.contains(&"CloudFormation template without CloudTrail trails or event data stores"));
+    assert!(
+        reasons.contains(
+            &"not a CloudFormation template, Terraform plan, live export or CloudTrail log"
+        )
+    );
+    assert!(
+        reasons.contains(&"CloudFormation template without CloudTrail trails or event data stores")
+    );
 }
 
 #[test]
 fn output_is_identical_across_thread_counts() {
-    let run = |t: &str| stdout(&trailguard(&["scan", "examples/", "tests/fixtures/config/", "--format", "json", "--threads", t]));
+    let run = |t: &str| {
+        stdout(&trailguard(&[
+            "scan",
+            "examples/",
+            "tests/fixtures/config/",
+            "--format",
+            "json",
+            "--threads",
+            t,
+        ]))
+    };
     let one = run("1");
     assert_eq!(one, run("2"));
     assert_eq!(one, run("8"));
@@ -174,6 +244,11 @@ fn golden_json_output() {
 
 #[test]
 fn golden_clean_output() {
-    let o = trailguard(&["scan", "examples/cloudformation/secure-trail.yaml", "--color", "never"]);
+    let o = trailguard(&[
+        "scan",
+        "examples/cloudformation/secure-trail.yaml",
+        "--color",
+        "never",
+    ]);
     insta::assert_snapshot!("human_clean", stdout(&o));
 }

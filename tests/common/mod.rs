@@ -27,7 +27,8 @@ pub fn stderr(o: &Output) -> String {
 
 /// Parse `--format json` output.
 pub fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(o)))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(o)))
 }
 
 /// `(rule_id, resource, start_line)` of every finding, in output order.
