@@ -19,7 +19,11 @@ use trailguard::scan::{self, ScanOptions};
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -34,9 +38,23 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 /// Write `n` inputs cycling through the fixture kinds; returns the corpus root.
 fn corpus(root: &Path, n: usize) -> std::io::Result<usize> {
     let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config");
-    let templates = ["cloudformation/compliant.yaml", "cloudformation/noncompliant.yaml", "cloudformation/cdk-synth.json", "cloudformation/parameters.yaml", "cloudformation/sam.yaml"];
-    let plans = ["terraform/plan/compliant.json", "terraform/plan/noncompliant.json", "terraform/plan/org.json"];
-    let modules = ["terraform/hcl/compliant", "terraform/hcl/noncompliant", "terraform/hcl/advanced"];
+    let templates = [
+        "cloudformation/compliant.yaml",
+        "cloudformation/noncompliant.yaml",
+        "cloudformation/cdk-synth.json",
+        "cloudformation/parameters.yaml",
+        "cloudformation/sam.yaml",
+    ];
+    let plans = [
+        "terraform/plan/compliant.json",
+        "terraform/plan/noncompliant.json",
+        "terraform/plan/org.json",
+    ];
+    let modules = [
+        "terraform/hcl/compliant",
+        "terraform/hcl/noncompliant",
+        "terraform/hcl/advanced",
+    ];
     let live = ["live/compliant", "live/stopped", "live/member-shadow"];
     let mut count = 0;
     for i in 0..n {
@@ -59,7 +77,12 @@ fn corpus(root: &Path, n: usize) -> std::io::Result<usize> {
     Ok(count)
 }
 
-fn time_scan(set: &policy::PolicySet, paths: Vec<PathBuf>, threads: usize, runs: usize) -> (Duration, Option<Duration>, usize, u64) {
+fn time_scan(
+    set: &policy::PolicySet,
+    paths: Vec<PathBuf>,
+    threads: usize,
+    runs: usize,
+) -> (Duration, Option<Duration>, usize, u64) {
     let opts = ScanOptions {
         paths,
         fail_on: Some(Severity::Info),
@@ -91,13 +114,21 @@ fn main() {
     let threads = arg("--threads", 2);
     let runs = arg("--runs", 5).max(1);
     let start = Instant::now();
-    let (set, errors) = policy::load(&LoadOptions { builtin: true, ..Default::default() });
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        ..Default::default()
+    });
     let load = start.elapsed();
     assert!(errors.is_empty(), "{errors:?}");
-    println!("policy load: {:.1} ms ({} rules)", load.as_secs_f64() * 1e3, set.rules.len());
+    println!(
+        "policy load: {:.1} ms ({} rules)",
+        load.as_secs_f64() * 1e3,
+        set.rules.len()
+    );
     let tmp = tempfile::tempdir().expect("tempdir");
     let n = corpus(tmp.path(), files).expect("write corpus");
-    let single = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/cloudformation/compliant.yaml");
+    let single = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config/cloudformation/compliant.yaml");
     reset_peak_rss();
     let (wall, cpu, findings, _) = time_scan(&set, vec![single], threads, runs.max(10));
     println!(
@@ -106,7 +137,8 @@ fn main() {
         cpu.map_or("n/a".into(), |c| format!("{:.2} ms", c.as_secs_f64() * 1e3)),
         runs.max(10)
     );
-    let (wall, cpu, findings, docs) = time_scan(&set, vec![tmp.path().to_path_buf()], threads, runs);
+    let (wall, cpu, findings, docs) =
+        time_scan(&set, vec![tmp.path().to_path_buf()], threads, runs);
     println!(
         "corpus of {n} inputs ({docs} documents): {:.1} ms wall, {} CPU, {findings} findings, {threads} threads (median of {runs}); peak RSS {}",
         wall.as_secs_f64() * 1e3,

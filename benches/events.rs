@@ -17,10 +17,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 use trailguard::contract::Severity;
 use trailguard::events::ReadOptions;
-use trailguard::policy::{self, LoadOptions};
-use trailguard::scan::{self, ScanOptions};
 use trailguard::events::bench::{Throughput, peak_rss_kib, read_parallel, reset_peak_rss};
 use trailguard::events::generate::{Archive, generate_archive, open_archive};
+use trailguard::policy::{self, LoadOptions};
+use trailguard::scan::{self, ScanOptions};
 
 struct Args {
     records: u64,
@@ -169,12 +169,22 @@ fn main() -> ExitCode {
 /// The whole built-in pack through `scan::scan`, exactly what `trailguard scan DIR` runs
 /// (policy loading excluded: it happens once per process, not per record).
 fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
-    let (set, errors) = policy::load(&LoadOptions { builtin: true, ..Default::default() });
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        ..Default::default()
+    });
     if !errors.is_empty() {
         return Err(format!("policy load errors: {errors:?}"));
     }
-    let event_rules = set.rules.iter().filter(|r| r.desc.kind == trailguard::contract::RuleKind::Event).count();
-    println!("full pack: {event_rules} event rules (+ config rules, idle here), prefilter + RVM; {} threads, median of {} runs", args.threads, args.runs);
+    let event_rules = set
+        .rules
+        .iter()
+        .filter(|r| r.desc.kind == trailguard::contract::RuleKind::Event)
+        .count();
+    println!(
+        "full pack: {event_rules} event rules (+ config rules, idle here), prefilter + RVM; {} threads, median of {} runs",
+        args.threads, args.runs
+    );
     for (label, files) in [("gzip", &archive.gz_files), ("json", &archive.json_files)] {
         let opts = ScanOptions {
             paths: files.clone(),
@@ -192,10 +202,17 @@ fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
             let start = Instant::now();
             let report = scan::scan(&opts, &set, Vec::new());
             let elapsed = start.elapsed();
-            let cpu = trailguard::events::bench::cpu_time().zip(cpu0).map(|(a, b)| a.saturating_sub(b));
+            let cpu = trailguard::events::bench::cpu_time()
+                .zip(cpu0)
+                .map(|(a, b)| a.saturating_sub(b));
             let ev = report.summary.events.clone().unwrap_or_default();
             if ev.records_read != archive.records || !report.errors.is_empty() {
-                return Err(format!("{label}: read {} of {} records, {} errors", ev.records_read, archive.records, report.errors.len()));
+                return Err(format!(
+                    "{label}: read {} of {} records, {} errors",
+                    ev.records_read,
+                    archive.records,
+                    report.errors.len()
+                ));
             }
             findings = report.findings.len();
             if resettable {
@@ -215,8 +232,14 @@ fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
             secs,
             archive.records as f64 / secs,
             mb / secs,
-            cpu.map_or("n/a".to_string(), |c| format!("{:.2}", c.as_secs_f64() * 1e6 / archive.records as f64)),
-            peak.map_or("n/a".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0)),
+            cpu.map_or("n/a".to_string(), |c| format!(
+                "{:.2}",
+                c.as_secs_f64() * 1e6 / archive.records as f64
+            )),
+            peak.map_or("n/a".to_string(), |kib| format!(
+                "{:.1}",
+                kib as f64 / 1024.0
+            )),
         );
     }
     Ok(())

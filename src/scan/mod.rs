@@ -91,8 +91,13 @@ struct Worker<'a, 'p> {
 
 impl<'a, 'p> Worker<'a, 'p> {
     fn new(prepared: &'p Prepared<'a>, read_opts: crate::events::ReadOptions) -> Worker<'a, 'p> {
+        let eval = if prepared.aggregate {
+            Evaluator::with_aggregate(&prepared.engine)
+        } else {
+            Evaluator::new(&prepared.engine)
+        };
         Worker {
-            eval: Evaluator::new(&prepared.engine),
+            eval,
             prepared,
             events: None,
             read_opts,
@@ -227,6 +232,8 @@ pub struct Prepared<'a> {
     engine: regorus::Engine,
     config_rules: Vec<&'a Rule>,
     event_rules: Vec<&'a Rule>,
+    event_engine: regorus::Engine,
+    aggregate: bool,
     use_index: bool,
     use_rvm: bool,
     /// Compiled on first use: a scan of templates alone never pays for the event pack.
@@ -241,7 +248,7 @@ impl<'a> Prepared<'a> {
     /// Prepare with a different engine (e.g. the same policies with other parameters).
     pub fn with_engine(
         set: &'a PolicySet,
-        engine: regorus::Engine,
+        mut engine: regorus::Engine,
         opts: &ScanOptions,
     ) -> Prepared<'a> {
         let pick = |kind: crate::contract::RuleKind| -> Vec<&'a Rule> {
@@ -250,11 +257,17 @@ impl<'a> Prepared<'a> {
                 .filter(|r| r.desc.kind == kind && opts.selected.contains(&r.desc.id))
                 .collect()
         };
+        let config_rules = pick(crate::contract::RuleKind::Config);
+        // The event program is compiled from a clone taken before the aggregate module exists.
+        let event_engine = engine.clone();
+        let aggregate = crate::policy::eval::add_aggregate(&mut engine, &config_rules);
         Prepared {
             set,
-            config_rules: pick(crate::contract::RuleKind::Config),
+            config_rules,
             event_rules: pick(crate::contract::RuleKind::Event),
             engine,
+            event_engine,
+            aggregate,
             use_index: !opts.no_prefilter,
             use_rvm: !opts.interpreter_only,
             program: std::sync::OnceLock::new(),
@@ -267,7 +280,7 @@ impl<'a> Prepared<'a> {
             .program
             .get_or_init(|| {
                 EventProgram::prepare(
-                    &self.engine,
+                    &self.event_engine,
                     self.event_rules.clone(),
                     self.use_index,
                     self.use_rvm,
