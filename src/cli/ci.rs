@@ -269,6 +269,6 @@ pub fn run_report(args: ReportArgs) -> i32 {
         print_fatal(&scanned.errors);
         return 2;
     }
-    // The report is a view, not a gate: failing controls do not change the exit code.
-    0
+    // Same convention as `scan`: 1 when something fails, so the report can gate a pipeline.
+    i32::from(built.summary.fail > 0)
 }

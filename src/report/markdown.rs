@@ -115,7 +115,7 @@ pub fn write(report: &ScanReport, opts: &MarkdownOptions, out: &mut dyn Write) -
     let s = &report.summary;
     writeln!(
         out,
-        "Scanned {}: {}, {}; {}.{}\n",
+        "Scanned {}: {}, {}; {} evaluated.{}\n",
         plural(s.files_scanned as usize, "file", "files"),
         plural(s.documents as usize, "document", "documents"),
         plural(s.resources as usize, "resource", "resources"),
