@@ -144,7 +144,8 @@ pub fn write(report: &ScanReport, base: Option<&Path>, out: &mut dyn Write) -> i
         line.push_str(&format!(", {} suppressed", report.suppressed.len()));
     }
     if !report.errors.is_empty() {
-        line.push_str(&format!(", {} errors", report.errors.len()));
+        let n = report.errors.len();
+        line.push_str(&format!(", {n} {}", if n == 1 { "error" } else { "errors" }));
     }
     writeln!(out, "{line}.")
 }

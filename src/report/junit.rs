@@ -55,7 +55,12 @@ struct Case<'a> {
 
 fn position(f: &Finding, path: &str) -> String {
     let l = &f.location;
-    let mut s = format!("{path}:{}:{}", l.start_line, l.start_column);
+    // Line 0 means "position unknown": show the file alone.
+    let mut s = match (l.start_line, l.start_column) {
+        (0, _) => path.to_string(),
+        (line, 0) => format!("{path}:{line}"),
+        (line, col) => format!("{path}:{line}:{col}"),
+    };
     if let Some(i) = l.record_index {
         s.push_str(&format!(" record #{i}"));
     }

@@ -74,7 +74,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn location(f: &Finding, opts: &MarkdownOptions) -> String {
     let l = &f.location;
     let path = repo_path(&l.path, opts.base_dir.as_deref());
-    let mut s = format!("{}:{}", path.as_str(), l.start_line);
+    let mut s = path.as_str().to_string();
+    if l.start_line > 0 {
+        s.push_str(&format!(":{}", l.start_line));
+    }
     if let Some(i) = l.record_index {
         s.push_str(&format!(" record {i}"));
     }
