@@ -176,9 +176,8 @@ pub fn assess(
                         Assessment::Assessed
                     } else {
                         Assessment::NotAssessed(format!(
-                            "{} in the scanned {} documents",
-                            subject.missing(),
-                            formats(d)
+                            "{} in the scanned documents",
+                            subject.missing()
                         ))
                     }
                 }

@@ -2,7 +2,7 @@
 //! asset (a Content-Security-Policy meta tag forbids loading any), every input-derived string
 //! escaped. Opened from the repository root, the evidence links open the files.
 
-use super::{ComplianceReport, ControlResult, Status, evidence_position};
+use super::{ComplianceReport, ControlResult, Status, evidence_position, plural};
 use crate::contract::Severity;
 use crate::report::sanitize;
 use crate::report::sarif::{RepoPath, encode_uri_path, repo_path};
@@ -59,14 +59,14 @@ fn href(path: &str, base: Option<&Path>) -> String {
 fn control(c: &ControlResult, base: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "<h3 id=\"c-{}\">{} {}</h3>\n<p>Status: {}; {} of {} rules assessed; {} findings{}.</p>",
+        "<h3 id=\"c-{}\">{} {}</h3>\n<p>Status: {}; {} of {} rules assessed; {}{}.</p>",
         esc(&c.id),
         esc(&c.id),
         esc(&c.title),
         status(c.status),
         c.rules_assessed,
         c.rules.len(),
-        c.findings,
+        plural(c.findings, "finding", "findings"),
         if c.suppressed > 0 {
             format!(", {} suppressed", c.suppressed)
         } else {
@@ -164,8 +164,8 @@ pub fn write(r: &ComplianceReport, base: Option<&Path>, out: &mut dyn Write) -> 
     if s.unmapped_controls > 0 {
         writeln!(
             out,
-            "<p>{} more controls of the catalog are not mapped to any rule (outside what trailguard checks).</p>",
-            s.unmapped_controls
+            "<p>Not mapped to any rule (outside what trailguard checks): {} of the catalog.</p>",
+            plural(s.unmapped_controls, "more control", "more controls")
         )?;
     }
     writeln!(out, "<h2>Findings by severity</h2>\n<div class=\"cards\">")?;

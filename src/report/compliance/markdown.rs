@@ -1,7 +1,7 @@
 //! The compliance report as Markdown: the at-a-glance summary, one table of controls, then
 //! per control its rules (with why one was not assessed) and the evidence as `path:line` links.
 
-use super::{ComplianceReport, ControlResult, Status, evidence_position};
+use super::{ComplianceReport, ControlResult, Status, evidence_position, plural};
 use crate::contract::Severity;
 use crate::report::markdown::cell;
 use crate::report::sarif::encode_uri_path;
@@ -22,13 +22,13 @@ pub fn status_label(s: Status) -> &'static str {
 fn control(c: &ControlResult, base: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "\n### {} {}\n\nStatus: **{}**, {} of {} rules assessed, {} findings{}.\n",
+        "\n### {} {}\n\nStatus: **{}**, {} of {} rules assessed, {}{}.\n",
         cell(&c.id),
         cell(&c.title),
         status_label(c.status),
         c.rules_assessed,
         c.rules.len(),
-        c.findings,
+        plural(c.findings, "finding", "findings"),
         if c.suppressed > 0 {
             format!(", {} suppressed", c.suppressed)
         } else {
@@ -124,9 +124,8 @@ pub fn write(r: &ComplianceReport, base: Option<&Path>, out: &mut dyn Write) -> 
     if s.unmapped_controls > 0 {
         writeln!(
             out,
-            "\n{} more controls of the catalog are not mapped to any rule (outside what \
-             trailguard checks).",
-            s.unmapped_controls
+            "\nNot mapped to any rule (outside what trailguard checks): {} of the catalog.",
+            plural(s.unmapped_controls, "more control", "more controls")
         )?;
     }
     writeln!(out, "\n| Severity | Findings |\n|---|---:|")?;

@@ -272,6 +272,11 @@ pub fn build(
     }
 }
 
+/// `1 finding`, `2 findings`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The report as pretty JSON (the data behind the Markdown and HTML views).
 pub fn write_json(report: &ComplianceReport, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
