@@ -6,7 +6,9 @@ mod formats_fixture;
 
 use formats_fixture as fx;
 use std::collections::{BTreeMap, BTreeSet};
-use trailguard::contract::{RuleDescriptor, RuleKind, ScanReport, Severity, SuppressedFinding, Suppression};
+use trailguard::contract::{
+    RuleDescriptor, RuleKind, ScanReport, Severity, SuppressedFinding, Suppression,
+};
 use trailguard::policy::catalog::{Catalog, Control};
 use trailguard::report::compliance::coverage::{self, DocFacts};
 use trailguard::report::compliance::{self, Assessment, ComplianceReport, Coverage, Status};
@@ -18,20 +20,59 @@ fn rule(id: &str, name: &str, sev: Severity, kind: RuleKind, controls: &[&str]) 
 }
 
 fn rules() -> Vec<RuleDescriptor> {
-    let mut live_only = rule("TGC017", "trail-delivery-failing", Severity::High, RuleKind::Config, &["10.7.2"]);
+    let mut live_only = rule(
+        "TGC017",
+        "trail-delivery-failing",
+        Severity::High,
+        RuleKind::Config,
+        &["10.7.2"],
+    );
     live_only.applies_to = vec!["live-export".into()];
     vec![
-        rule("TGC001", "trail-logging-disabled", Severity::High, RuleKind::Config, &["10.2.1"]),
-        rule("TGC005", "log-file-validation-disabled", Severity::Medium, RuleKind::Config, &["10.3.2", "10.7.2"]),
+        rule(
+            "TGC001",
+            "trail-logging-disabled",
+            Severity::High,
+            RuleKind::Config,
+            &["10.2.1"],
+        ),
+        rule(
+            "TGC005",
+            "log-file-validation-disabled",
+            Severity::Medium,
+            RuleKind::Config,
+            &["10.3.2", "10.7.2"],
+        ),
         live_only,
-        rule("TGC018", "event-data-store-retention-too-short", Severity::Medium, RuleKind::Config, &["10.5.1"]),
-        rule("TGC021", "no-multi-region-logging-trail", Severity::High, RuleKind::Config, &["10.2.1"]),
-        rule("TGE001", "root-account-used", Severity::Critical, RuleKind::Event, &["10.4.1"]),
+        rule(
+            "TGC018",
+            "event-data-store-retention-too-short",
+            Severity::Medium,
+            RuleKind::Config,
+            &["10.5.1"],
+        ),
+        rule(
+            "TGC021",
+            "no-multi-region-logging-trail",
+            Severity::High,
+            RuleKind::Config,
+            &["10.2.1"],
+        ),
+        rule(
+            "TGE001",
+            "root-account-used",
+            Severity::Critical,
+            RuleKind::Event,
+            &["10.4.1"],
+        ),
     ]
 }
 
 fn catalog() -> Catalog {
-    let c = |id: &str, title: &str| Control { id: id.into(), title: title.into() };
+    let c = |id: &str, title: &str| Control {
+        id: id.into(),
+        title: title.into(),
+    };
     Catalog {
         framework: "pci-dss-v4.0".into(),
         title: "PCI DSS <v4.0>".into(),
@@ -117,8 +158,14 @@ fn coverage_follows_formats_subjects_and_event_records() {
     let na = |s: &str| Assessment::NotAssessed(s.into());
     assert_eq!(cov["TGC001"], Assessment::Assessed);
     assert_eq!(cov["TGC021"], Assessment::Assessed);
-    assert_eq!(cov["TGC017"], na("no scanned document in a format it checks (live-export)"));
-    assert_eq!(cov["TGC018"], na("no event data store in the scanned documents"));
+    assert_eq!(
+        cov["TGC017"],
+        na("no scanned document in a format it checks (live-export)")
+    );
+    assert_eq!(
+        cov["TGC018"],
+        na("no event data store in the scanned documents")
+    );
     assert_eq!(cov["TGE001"], Assessment::Assessed);
     report.summary.events = None;
     let rules = rules();
@@ -150,7 +197,10 @@ fn control_status_is_fail_pass_or_not_assessed() {
             ("10.7.2", Status::NotAssessed, 1, 2),
         ]
     );
-    assert_eq!((r.summary.fail, r.summary.pass, r.summary.not_assessed), (1, 2, 2));
+    assert_eq!(
+        (r.summary.fail, r.summary.pass, r.summary.not_assessed),
+        (1, 2, 2)
+    );
     assert_eq!(r.summary.unmapped_controls, 1);
     assert_eq!(r.summary.findings_by_severity["high"], 1);
     assert_eq!(r.summary.suppressed, 1);

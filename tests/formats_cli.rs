@@ -56,14 +56,18 @@ fn one_scan_writes_every_requested_output_and_stdout_keeps_its_format() {
     let sarif = json_file(&p("r.sarif"));
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), n);
     assert_eq!(
-        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-            ["uri"],
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         NONCOMPLIANT
     );
     assert_eq!(json_file(&p("gl.json")).as_array().unwrap().len(), n);
     let junit = std::fs::read_to_string(p("r.xml")).unwrap();
-    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"trailguard\""));
-    assert!(junit.contains(&format!("failures=\"{}\"", junit.matches("<failure ").count())));
+    assert!(junit.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"trailguard\""
+    ));
+    assert!(junit.contains(&format!(
+        "failures=\"{}\"",
+        junit.matches("<failure ").count()
+    )));
     let md = std::fs::read_to_string(p("summary.md")).unwrap();
     assert!(md.starts_with(&format!("### trailguard: {n} findings (failed)")));
     let gh = std::fs::read_to_string(p("annotations.txt")).unwrap();
@@ -87,7 +91,10 @@ fn an_unwritable_output_exits_2_with_the_path_and_still_writes_the_rest() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains(&format!("error: cannot write the junit report to {}", bad.display())),
+        stderr(&out).contains(&format!(
+            "error: cannot write the junit report to {}",
+            bad.display()
+        )),
         "{}",
         stderr(&out)
     );
@@ -99,7 +106,9 @@ fn an_unwritable_output_exits_2_with_the_path_and_still_writes_the_rest() {
 fn a_bad_output_spec_is_a_usage_error() {
     let out = run(&["scan", "-o", "pdf=x.pdf", COMPLIANT]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown format `pdf` (one of: human, json, sarif, junit, github, gitlab, markdown)"));
+    assert!(stderr(&out).contains(
+        "unknown format `pdf` (one of: human, json, sarif, junit, github, gitlab, markdown)"
+    ));
     let out = run(&["scan", "-o", "sarif=-", COMPLIANT]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("give a file path; standard output takes the `--format` format"));
@@ -109,9 +118,22 @@ fn a_bad_output_spec_is_a_usage_error() {
 fn convert_renders_a_saved_result_like_the_scan_itself() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("results.json");
-    let direct = run(&["scan", "--format", "sarif", "-o", &format!("json={}", saved.display()), NONCOMPLIANT]);
+    let direct = run(&[
+        "scan",
+        "--format",
+        "sarif",
+        "-o",
+        &format!("json={}", saved.display()),
+        NONCOMPLIANT,
+    ]);
     assert_eq!(direct.status.code(), Some(1));
-    let converted = run(&["convert", "--from", saved.to_str().unwrap(), "--format", "sarif"]);
+    let converted = run(&[
+        "convert",
+        "--from",
+        saved.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(converted.status.code(), Some(1), "{}", stderr(&converted));
     assert_eq!(stdout(&converted), stdout(&direct));
 
@@ -139,11 +161,20 @@ fn convert_keeps_rules_the_policy_set_does_not_have() {
     report["findings"][0]["rule_id"] = "ACME001".into();
     report["findings"][0]["rule_name"] = "acme-custom-check".into();
     std::fs::write(&saved, serde_json::to_string(&report).unwrap()).unwrap();
-    let out = run(&["convert", "--from", saved.to_str().unwrap(), "--format", "sarif"]);
+    let out = run(&[
+        "convert",
+        "--from",
+        saved.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]);
     let sarif: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let run0 = &sarif["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
-    let idx = rules.iter().position(|r| r["id"] == "ACME001").expect("a minimal rule entry");
+    let idx = rules
+        .iter()
+        .position(|r| r["id"] == "ACME001")
+        .expect("a minimal rule entry");
     assert_eq!(rules[idx]["name"], "acme-custom-check");
     let result = run0["results"]
         .as_array()
@@ -159,9 +190,19 @@ fn convert_rejects_what_is_not_a_report() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"runs\": []}").unwrap();
-    let out = run(&["convert", "--from", bad.to_str().unwrap(), "--format", "sarif"]);
+    let out = run(&[
+        "convert",
+        "--from",
+        bad.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a trailguard JSON report: missing field `version`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a trailguard JSON report: missing field `version`"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).is_empty());
 }
 
@@ -170,12 +211,16 @@ fn report_lists_controls_with_status_and_evidence() {
     let out = run(&["report", "--framework", "pci-dss-v4.0", NONCOMPLIANT]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let md = stdout(&out);
-    assert!(md.starts_with("# Payment Card Industry Data Security Standard (pci-dss-v4.0): compliance report"));
+    assert!(md.starts_with(
+        "# Payment Card Industry Data Security Standard (pci-dss-v4.0): compliance report"
+    ));
     // Live-export-only rule: not assessed on a CloudFormation template, with the reason.
     assert!(md.contains(
         "| TGC017 trail-delivery-failing | high | ⚪ not assessed | 0 | no scanned document in a format it checks (live-export) |"
     ));
-    assert!(md.contains(&format!("[{NONCOMPLIANT}:32](<{NONCOMPLIANT}#L32>) TGC001 [high] Trail:")));
+    assert!(md.contains(&format!(
+        "[{NONCOMPLIANT}:32](<{NONCOMPLIANT}#L32>) TGC001 [high] Trail:"
+    )));
 
     let clean = run(&["report", "--framework", "pci-dss-v4.0", COMPLIANT]);
     assert_eq!(clean.status.code(), Some(0));
@@ -209,6 +254,9 @@ fn report_rejects_an_unknown_framework_listing_the_valid_ones() {
     let out = run(&["report", "--framework", "pci", COMPLIANT]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.starts_with("error: unknown framework `pci` (valid: "), "{err}");
+    assert!(
+        err.starts_with("error: unknown framework `pci` (valid: "),
+        "{err}"
+    );
     assert!(err.contains("pci-dss-v4.0") && err.contains("hipaa-security-rule"));
 }

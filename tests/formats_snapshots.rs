@@ -153,7 +153,10 @@ fn gitlab_fingerprints_are_unique_and_line_independent() {
     assert_eq!(fps[5], format!("{first}-2"));
     let unique: std::collections::BTreeSet<&&str> = fps.iter().collect();
     assert_eq!(unique.len(), fps.len());
-    assert_eq!(issues[3]["location"]["lines"]["begin"], 1, "line 0 becomes 1");
+    assert_eq!(
+        issues[3]["location"]["lines"]["begin"], 1,
+        "line 0 becomes 1"
+    );
 }
 
 #[test]
@@ -165,5 +168,7 @@ fn junit_counts_match_the_cases() {
         "<testsuites name=\"trailguard\" tests=\"8\" failures=\"5\" errors=\"1\" skipped=\"2\" time=\"0\">"
     ));
     let clean = junit_text(&fx::clean());
-    assert!(clean.contains("<testsuites name=\"trailguard\" tests=\"5\" failures=\"0\" errors=\"0\" skipped=\"0\""));
+    assert!(clean.contains(
+        "<testsuites name=\"trailguard\" tests=\"5\" failures=\"0\" errors=\"0\" skipped=\"0\""
+    ));
 }

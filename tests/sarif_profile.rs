@@ -55,7 +55,9 @@ fn profile_errors(log: &Value, allow_suppressions: bool) -> Vec<String> {
         let id = run["automationDetails"]["id"].as_str().unwrap_or("");
         let category = id.rsplit_once('/').map_or(id, |(c, _)| c);
         if category.is_empty() || !categories.insert((tool.to_string(), category.to_string())) {
-            err(format!("run {ri}: category `{category}` missing or repeated"));
+            err(format!(
+                "run {ri}: category `{category}` missing or repeated"
+            ));
         }
         let rules = driver["rules"].as_array().cloned().unwrap_or_default();
         if rules.len() > 25_000 {
@@ -77,7 +79,10 @@ fn profile_errors(log: &Value, allow_suppressions: bool) -> Vec<String> {
                     _ => err(format!("{rid}: {key}.text missing or empty")),
                 }
             }
-            if rule["name"].as_str().is_some_and(|n| n.chars().count() > 255) {
+            if rule["name"]
+                .as_str()
+                .is_some_and(|n| n.chars().count() > 255)
+            {
                 err(format!("{rid}: name longer than 255"));
             }
             let props = &rule["properties"];
@@ -87,7 +92,9 @@ fn profile_errors(log: &Value, allow_suppressions: bool) -> Vec<String> {
             if let Some(sev) = props.get("security-severity") {
                 match sev.as_str().and_then(|s| s.parse::<f64>().ok()) {
                     Some(x) if x > 0.0 && x <= 10.0 => {}
-                    _ => err(format!("{rid}: security-severity {sev} is not a string in (0,10]")),
+                    _ => err(format!(
+                        "{rid}: security-severity {sev} is not a string in (0,10]"
+                    )),
                 }
             }
             let level = rule["defaultConfiguration"]["level"].as_str().unwrap_or("");
@@ -110,7 +117,9 @@ fn profile_errors(log: &Value, allow_suppressions: bool) -> Vec<String> {
             let rule_id = r["ruleId"].as_str().unwrap_or("");
             match r["ruleIndex"].as_u64().and_then(|x| rules.get(x as usize)) {
                 Some(rule) if rule["id"] == rule_id => {}
-                _ => err(format!("{at}: ruleIndex does not point at rule `{rule_id}`")),
+                _ => err(format!(
+                    "{at}: ruleIndex does not point at rule `{rule_id}`"
+                )),
             }
             let locs = r["locations"].as_array().cloned().unwrap_or_default();
             if locs.is_empty() || locs.len() > 1000 {
@@ -122,7 +131,9 @@ fn profile_errors(log: &Value, allow_suppressions: bool) -> Vec<String> {
                 let uri = art["uri"].as_str().unwrap_or("");
                 let has_scheme = uri.split('/').next().is_some_and(|s| s.contains(':'));
                 if uri.is_empty() || has_scheme || uri.starts_with('/') || uri.contains('\\') {
-                    err(format!("{at}: uri `{uri}` is not a relative forward-slash path"));
+                    err(format!(
+                        "{at}: uri `{uri}` is not a relative forward-slash path"
+                    ));
                 }
                 if art["uriBaseId"] != "%SRCROOT%" {
                     err(format!("{at}: uriBaseId is not %SRCROOT%"));
@@ -254,7 +265,10 @@ fn suppressed_findings_only_behind_the_flag_and_with_their_kind() {
     let log = sarif::to_value(&fx::full(), &fx::descriptors(), &with);
     assert_valid(&log, true);
     let results = log["runs"][0]["results"].as_array().unwrap();
-    let sup: Vec<&Value> = results.iter().filter_map(|r| r.get("suppressions")).collect();
+    let sup: Vec<&Value> = results
+        .iter()
+        .filter_map(|r| r.get("suppressions"))
+        .collect();
     assert_eq!(sup.len(), 2);
     assert_eq!(sup[0][0]["kind"], "inSource");
     assert_eq!(sup[0][0]["justification"], "Insights cost too much here");
@@ -265,18 +279,31 @@ fn suppressed_findings_only_behind_the_flag_and_with_their_kind() {
 #[test]
 fn severity_maps_to_level_and_security_severity() {
     let log = sarif::to_value(&fx::clean(), &fx::descriptors(), &opts());
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let get = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap();
     assert_eq!(get("TGC010")["properties"]["security-severity"], "9.5");
     assert_eq!(get("TGC010")["defaultConfiguration"]["level"], "error");
     assert_eq!(get("TGC001")["properties"]["security-severity"], "8.0");
     assert_eq!(get("TGC005")["properties"]["security-severity"], "5.5");
     assert_eq!(get("TGC005")["defaultConfiguration"]["level"], "warning");
-    assert!(get("TGC016")["properties"].get("security-severity").is_none());
+    assert!(
+        get("TGC016")["properties"]
+            .get("security-severity")
+            .is_none()
+    );
     assert_eq!(get("TGC016")["defaultConfiguration"]["level"], "note");
     assert_eq!(
         get("TGC001")["properties"]["tags"],
-        serde_json::json!(["security", "cloudtrail", "high", "config", "pci-dss-v4.0/10.2.1", "soc2/CC7.2"])
+        serde_json::json!([
+            "security",
+            "cloudtrail",
+            "high",
+            "config",
+            "pci-dss-v4.0/10.2.1",
+            "soc2/CC7.2"
+        ])
     );
     assert_eq!(
         get("TGC001")["helpUri"],
@@ -286,7 +313,9 @@ fn severity_maps_to_level_and_security_severity() {
         get("TGC001")["help"]["markdown"]
             .as_str()
             .unwrap()
-            .contains("- **Live account (AWS CLI):** aws cloudtrail update-trail --name &lt;trail&gt;")
+            .contains(
+                "- **Live account (AWS CLI):** aws cloudtrail update-trail --name &lt;trail&gt;"
+            )
     );
 }
 
@@ -303,11 +332,20 @@ fn the_profile_check_catches_what_github_rejects() {
     log["runs"].as_array_mut().unwrap().push(dup);
     let errs = profile_errors(&log, false);
     let has = |needle: &str| errs.iter().any(|e| e.contains(needle));
-    assert!(has("ruleIndex does not point at rule `TGC010`"), "{errs:#?}");
+    assert!(
+        has("ruleIndex does not point at rule `TGC010`"),
+        "{errs:#?}"
+    );
     assert!(has("is not a relative forward-slash path"), "{errs:#?}");
     assert!(has("startLine < 1"), "{errs:#?}");
-    assert!(has("TGC001: security-severity 8.0 is not a string"), "{errs:#?}");
-    assert!(has("category `trailguard/config` missing or repeated"), "{errs:#?}");
+    assert!(
+        has("TGC001: security-severity 8.0 is not a string"),
+        "{errs:#?}"
+    );
+    assert!(
+        has("category `trailguard/config` missing or repeated"),
+        "{errs:#?}"
+    );
     // And the schema catches a level SARIF does not define.
     log["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!schema_errors(&log).is_empty());
@@ -343,7 +381,11 @@ fn a_real_scan_of_the_fixtures_validates() {
     let runs = log["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     let rules = runs[0]["tool"]["driver"]["rules"].as_array().unwrap();
-    let config_rules = set.rules.iter().filter(|r| r.desc.kind == RuleKind::Config).count();
+    let config_rules = set
+        .rules
+        .iter()
+        .filter(|r| r.desc.kind == RuleKind::Config)
+        .count();
     assert_eq!(rules.len(), config_rules);
     assert_eq!(
         runs[0]["results"].as_array().unwrap().len(),

@@ -145,7 +145,10 @@ pub fn write(report: &ScanReport, base: Option<&Path>, out: &mut dyn Write) -> i
     }
     if !report.errors.is_empty() {
         let n = report.errors.len();
-        line.push_str(&format!(", {n} {}", if n == 1 { "error" } else { "errors" }));
+        line.push_str(&format!(
+            ", {n} {}",
+            if n == 1 { "error" } else { "errors" }
+        ));
     }
     writeln!(out, "{line}.")
 }

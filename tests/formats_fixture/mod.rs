@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use trailguard::contract::{
     BaselineState, Diagnostic, EventStats, Finding, Location, REPORT_VERSION, RuleDescriptor,
-    RuleKind, ScanReport, Severity, SuppressedFinding, Suppression, Summary, ToolInfo,
-    fingerprint,
+    RuleKind, ScanReport, Severity, Summary, SuppressedFinding, Suppression, ToolInfo, fingerprint,
 };
 
 pub const BASE: &str = "/work/repo";
@@ -32,7 +31,10 @@ pub fn descriptor(id: &str, name: &str, severity: Severity, kind: RuleKind) -> R
     let file = name.replace('-', "_");
     let mut remediation = BTreeMap::new();
     if kind == RuleKind::Config {
-        remediation.insert("cloudformation".into(), format!("Fix `{name}` in the template."));
+        remediation.insert(
+            "cloudformation".into(),
+            format!("Fix `{name}` in the template."),
+        );
         remediation.insert(
             "live".into(),
             "aws cloudtrail update-trail --name <trail>".into(),
@@ -61,11 +63,36 @@ pub fn descriptor(id: &str, name: &str, severity: Severity, kind: RuleKind) -> R
 
 pub fn descriptors() -> Vec<RuleDescriptor> {
     vec![
-        descriptor("TGC001", "trail-logging-disabled", Severity::High, RuleKind::Config),
-        descriptor("TGC005", "log-file-validation-disabled", Severity::Medium, RuleKind::Config),
-        descriptor("TGC010", "trail-bucket-public", Severity::Critical, RuleKind::Config),
-        descriptor("TGC016", "insights-not-enabled", Severity::Info, RuleKind::Config),
-        descriptor("TGE001", "root-account-used", Severity::Critical, RuleKind::Event),
+        descriptor(
+            "TGC001",
+            "trail-logging-disabled",
+            Severity::High,
+            RuleKind::Config,
+        ),
+        descriptor(
+            "TGC005",
+            "log-file-validation-disabled",
+            Severity::Medium,
+            RuleKind::Config,
+        ),
+        descriptor(
+            "TGC010",
+            "trail-bucket-public",
+            Severity::Critical,
+            RuleKind::Config,
+        ),
+        descriptor(
+            "TGC016",
+            "insights-not-enabled",
+            Severity::Info,
+            RuleKind::Config,
+        ),
+        descriptor(
+            "TGE001",
+            "root-account-used",
+            Severity::Critical,
+            RuleKind::Event,
+        ),
     ]
 }
 
@@ -108,7 +135,11 @@ pub fn finding(
 }
 
 pub fn event_finding() -> Finding {
-    let mut l = loc("logs/111122223333_CloudTrail_us-east-1.json", (1, 1), (1, 1));
+    let mut l = loc(
+        "logs/111122223333_CloudTrail_us-east-1.json",
+        (1, 1),
+        (1, 1),
+    );
     l.record_index = Some(12);
     l.event_id = Some("3f1c9a2e-7d41-4c1b-9f0e-2b8f6a7c5d10".into());
     let mut f = finding(
