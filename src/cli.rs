@@ -117,6 +117,18 @@ pub struct ScanArgs {
     /// List skipped files in human output
     #[arg(long)]
     pub show_skipped: bool,
+    /// Only evaluate event records at or after this time (RFC 3339 or YYYY-MM-DD, UTC)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only evaluate event records before this time (RFC 3339 or YYYY-MM-DD, UTC; exclusive)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Offer every event record to every event rule (slower; proves the prefilter changes nothing)
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+    /// Evaluate event rules with the regorus interpreter only, not the bytecode VM
+    #[arg(long, hide = true)]
+    pub interpreter_only: bool,
     /// Print only findings and errors (no skipped list, no summary)
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -262,7 +274,34 @@ fn run_scan(args: ScanArgs) -> i32 {
         FailOn::Info => Some(Severity::Info),
         FailOn::None => None,
     };
+    let mut window = crate::events::TimeWindow::default();
+    for (flag, value, slot) in [
+        ("--since", &args.since, &mut window.since),
+        ("--until", &args.until, &mut window.until),
+    ] {
+        if let Some(v) = value {
+            match crate::events::Timestamp::parse_bound(v) {
+                Ok(t) => *slot = Some(t),
+                Err(e) => {
+                    print_fatal(&[Diagnostic {
+                        code: "cli::time".into(),
+                        path: flag.into(),
+                        line: None,
+                        column: None,
+                        message: format!("invalid {flag} `{v}`: {e}"),
+                        help: Some(
+                            "use RFC 3339 (2024-05-01T00:00:00Z) or a date (2024-05-01)".into(),
+                        ),
+                    }]);
+                    return 2;
+                }
+            }
+        }
+    }
     let opts = ScanOptions {
+        window,
+        no_prefilter: args.no_prefilter,
+        interpreter_only: args.interpreter_only,
         paths: args.paths.clone(),
         exclude: args.exclude.clone(),
         follow_links: args.follow_links,

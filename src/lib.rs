@@ -6,6 +6,7 @@
 pub mod adapters;
 pub mod cli;
 pub mod contract;
+pub mod events;
 pub mod eventscan;
 pub mod model;
 pub mod policy;

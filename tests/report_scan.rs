@@ -207,6 +207,7 @@ fn full_report() -> ScanReport {
             skipped_files: 2,
             errors: 2,
             events: Some(EventStats {
+                files_pruned: 0,
                 files: 1,
                 bytes: 48_213,
                 records_read: 1200,
@@ -481,6 +482,7 @@ fn single_line_plan_json_is_cropped_around_the_span() {
 fn event_accounting_that_does_not_close_is_reported() {
     let mut report = clean_report();
     report.summary.events = Some(EventStats {
+        files_pruned: 0,
         files: 2,
         bytes: 3 * 1024 * 1024,
         records_read: 10,

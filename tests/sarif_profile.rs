@@ -41,6 +41,11 @@ fn profile_errors(log: &Value, allow_suppressions: bool) -> Vec<String> {
     if log["version"] != "2.1.0" {
         err("version must be 2.1.0".into());
     }
+    // GitHub's limit is 10 MB gzip-compressed; the uncompressed size is a stricter bound.
+    let size = serde_json::to_string(log).map_or(0, |t| t.len());
+    if size > 10 * 1024 * 1024 {
+        err(format!("{size} bytes (over 10 MB)"));
+    }
     let runs = log["runs"].as_array().cloned().unwrap_or_default();
     if runs.is_empty() || runs.len() > 20 {
         err(format!("{} runs (1..=20 allowed)", runs.len()));
@@ -352,7 +357,7 @@ fn the_profile_check_catches_what_github_rejects() {
 }
 
 #[test]
-fn a_real_scan_of_the_fixtures_validates() {
+fn a_real_scan_of_templates_plans_and_event_logs_validates() {
     use trailguard::policy::{self, LoadOptions};
     use trailguard::scan::{self, ScanOptions};
     let (set, errors) = policy::load(&LoadOptions {
@@ -364,6 +369,7 @@ fn a_real_scan_of_the_fixtures_validates() {
         paths: vec![
             "tests/fixtures/config/cloudformation".into(),
             "tests/fixtures/config/terraform/plan".into(),
+            "examples/events".into(),
         ],
         selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
         threads: 1,
@@ -379,16 +385,13 @@ fn a_real_scan_of_the_fixtures_validates() {
     let log = sarif::to_value(&report, &set.descriptors(), &sopts);
     assert_valid(&log, false);
     let runs = log["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 1);
-    let rules = runs[0]["tool"]["driver"]["rules"].as_array().unwrap();
-    let config_rules = set
-        .rules
-        .iter()
-        .filter(|r| r.desc.kind == RuleKind::Config)
-        .count();
-    assert_eq!(rules.len(), config_rules);
-    assert_eq!(
-        runs[0]["results"].as_array().unwrap().len(),
-        report.findings.len()
-    );
+    assert_eq!(runs.len(), 2);
+    for (run, kind) in runs.iter().zip([RuleKind::Config, RuleKind::Event]) {
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let loaded = set.rules.iter().filter(|r| r.desc.kind == kind).count();
+        assert_eq!(rules.len(), loaded);
+        let findings = report.findings.iter().filter(|f| f.kind == kind).count();
+        assert!(findings > 0);
+        assert_eq!(run["results"].as_array().unwrap().len(), findings);
+    }
 }

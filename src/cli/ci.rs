@@ -227,6 +227,7 @@ pub fn run_report(args: ReportArgs) -> i32 {
         fail_on: None,
         threads: 0,
         selected: selected.clone(),
+        ..Default::default()
     };
     let scanned = scan::scan(&opts, &set, errors);
     let facts = compliance::coverage::collect(&opts);

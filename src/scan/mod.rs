@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod discover;
+pub mod events;
 pub mod examples;
 pub mod select;
 
@@ -10,6 +11,7 @@ use crate::adapters::{Adapted, InputError};
 use crate::contract::{
     Diagnostic, Finding, REPORT_VERSION, ScanReport, Severity, Skipped, Summary, ToolInfo,
 };
+use crate::eventscan::engine::{EventEvaluator, EventProgram};
 use crate::model::Document;
 use crate::policy::eval::Evaluator;
 use crate::policy::{PolicySet, Rule};
@@ -30,6 +32,13 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Ids of the rules to run.
     pub selected: BTreeSet<String>,
+    /// `--since` / `--until` for event records.
+    pub window: crate::events::TimeWindow,
+    /// Event prefilter off: every record is offered to every event rule (for tests that prove
+    /// the prefilter changes nothing).
+    pub no_prefilter: bool,
+    /// Evaluate event rules on the interpreter only (differential tests against the RVM).
+    pub interpreter_only: bool,
 }
 
 /// What one input contributed.
@@ -41,10 +50,12 @@ struct Part {
     files: u64,
     documents: u64,
     resources: u64,
+    events: events::EventPart,
 }
 
 impl Part {
     fn merge(mut self, other: Part) -> Part {
+        self.events.merge(other.events);
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
@@ -71,16 +82,33 @@ pub fn input_diag(e: InputError) -> Diagnostic {
     }
 }
 
-struct Worker<'a> {
+struct Worker<'a, 'p> {
     eval: Evaluator,
-    config_rules: &'a [&'a Rule],
+    prepared: &'p Prepared<'a>,
+    events: Option<EventEvaluator<'p, 'a>>,
+    read_opts: crate::events::ReadOptions,
 }
 
-impl Worker<'_> {
+impl<'a, 'p> Worker<'a, 'p> {
+    fn new(prepared: &'p Prepared<'a>, read_opts: crate::events::ReadOptions) -> Worker<'a, 'p> {
+        Worker {
+            eval: Evaluator::new(&prepared.engine),
+            prepared,
+            events: None,
+            read_opts,
+        }
+    }
+
+    fn event_eval(&mut self) -> &mut EventEvaluator<'p, 'a> {
+        let prepared = self.prepared;
+        self.events
+            .get_or_insert_with(|| EventEvaluator::new(prepared.program()))
+    }
+
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
         part.documents += 1;
         part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
-        let (findings, errors) = self.eval.eval_document(self.config_rules, doc);
+        let (findings, errors) = self.eval.eval_document(&self.prepared.config_rules, doc);
         part.findings.extend(findings);
         part.errors.extend(errors);
     }
@@ -111,11 +139,32 @@ impl Worker<'_> {
             Input::Stdin => {
                 let mut bytes = Vec::new();
                 part.files += 1;
-                match std::io::stdin()
-                    .lock()
-                    .take(config::MAX_CONFIG_BYTES)
+                let mut stdin = std::io::stdin().lock();
+                if let Err(e) = (&mut stdin)
+                    .take(crate::events::HEAD_LEN as u64)
                     .read_to_end(&mut bytes)
                 {
+                    part.errors.push(input_diag(InputError::file(
+                        "<stdin>",
+                        format!("cannot read stdin: {e}"),
+                    )));
+                    return part;
+                }
+                if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
+                    part.files -= 1;
+                    let read_opts = self.read_opts;
+                    events::scan_stream(
+                        self.event_eval(),
+                        kind,
+                        bytes,
+                        stdin,
+                        "<stdin>",
+                        &read_opts,
+                        &mut part.events,
+                    );
+                    return part;
+                }
+                match stdin.take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
                     Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
                         Ok(text) => self.text("<stdin>", &text, &mut part),
                         Err(e) => part.errors.push(input_diag(e)),
@@ -127,8 +176,28 @@ impl Worker<'_> {
                 }
             }
             Input::File(path) => {
-                part.files += 1;
+                let window = &self.read_opts.window;
+                if !window.is_unbounded()
+                    && crate::events::s3_key_date(path)
+                        .is_some_and(|day| !window.may_contain_s3_day(day))
+                {
+                    part.events.stats.files_pruned += 1;
+                    return part;
+                }
                 let shown = display(path);
+                if events::sniff_file(path) {
+                    let read_opts = self.read_opts;
+                    if let events::Offer::Handled = events::scan_path(
+                        self.event_eval(),
+                        path,
+                        &shown,
+                        &read_opts,
+                        &mut part.events,
+                    ) {
+                        return part;
+                    }
+                }
+                part.files += 1;
                 match config::read_text(path) {
                     Ok(text) => self.text(&shown, &text, &mut part),
                     Err(e) => part.errors.push(input_diag(e)),
@@ -151,8 +220,83 @@ impl Worker<'_> {
     }
 }
 
+/// Rules compiled for one scan configuration: built once, reusable for many scans (the
+/// example checker runs hundreds of tiny scans with one of these).
+pub struct Prepared<'a> {
+    pub set: &'a PolicySet,
+    engine: regorus::Engine,
+    config_rules: Vec<&'a Rule>,
+    event_rules: Vec<&'a Rule>,
+    use_index: bool,
+    use_rvm: bool,
+    /// Compiled on first use: a scan of templates alone never pays for the event pack.
+    program: std::sync::OnceLock<(EventProgram<'a>, Vec<Diagnostic>)>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(set: &'a PolicySet, opts: &ScanOptions) -> Prepared<'a> {
+        Prepared::with_engine(set, set.engine.clone(), opts)
+    }
+
+    /// Prepare with a different engine (e.g. the same policies with other parameters).
+    pub fn with_engine(
+        set: &'a PolicySet,
+        engine: regorus::Engine,
+        opts: &ScanOptions,
+    ) -> Prepared<'a> {
+        let pick = |kind: crate::contract::RuleKind| -> Vec<&'a Rule> {
+            set.rules
+                .iter()
+                .filter(|r| r.desc.kind == kind && opts.selected.contains(&r.desc.id))
+                .collect()
+        };
+        Prepared {
+            set,
+            config_rules: pick(crate::contract::RuleKind::Config),
+            event_rules: pick(crate::contract::RuleKind::Event),
+            engine,
+            use_index: !opts.no_prefilter,
+            use_rvm: !opts.interpreter_only,
+            program: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled event rules (compiled by the first caller; others wait for it).
+    pub fn program(&self) -> &EventProgram<'a> {
+        &self
+            .program
+            .get_or_init(|| {
+                EventProgram::prepare(
+                    &self.engine,
+                    self.event_rules.clone(),
+                    self.use_index,
+                    self.use_rvm,
+                )
+            })
+            .0
+    }
+
+    /// Problems found while compiling event rules, if they were compiled.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.program
+            .get()
+            .map(|(_, e)| e.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// Run a scan. Never panics on bad input; every problem is a diagnostic in the report.
-pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) -> ScanReport {
+pub fn scan(opts: &ScanOptions, set: &PolicySet, errors: Vec<Diagnostic>) -> ScanReport {
+    let prepared = Prepared::new(set, opts);
+    scan_prepared(&prepared, opts, errors)
+}
+
+/// Run a scan with rules prepared earlier.
+pub fn scan_prepared(
+    prepared: &Prepared<'_>,
+    opts: &ScanOptions,
+    mut errors: Vec<Diagnostic>,
+) -> ScanReport {
     let exclude = match discover::exclude_set(&opts.exclude) {
         Ok(g) => g,
         Err(d) => {
@@ -162,33 +306,35 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
     };
     let found = discover::discover(&opts.paths, &exclude, opts.follow_links);
     errors.extend(found.errors);
-    let config_rules: Vec<&Rule> = set
-        .rules
-        .iter()
-        .filter(|r| {
-            r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id)
-        })
-        .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build();
+    let read_opts = crate::events::ReadOptions {
+        window: opts.window,
+        ..Default::default()
+    };
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
-            .map_init(
-                || Worker {
-                    eval: Evaluator::new(&set.engine),
-                    config_rules: &config_rules,
-                },
-                |w, input| w.run(input),
-            )
+            .map_init(|| Worker::new(prepared, read_opts), |w, input| w.run(input))
             .reduce(Part::default, Part::merge)
     };
-    let part = match &pool {
-        Ok(pool) => pool.install(|| work(&found.inputs)),
-        Err(_) => work(&found.inputs),
+    // A single input needs no pool (the example checker scans one file at a time).
+    let part = if found.inputs.len() <= 1 || opts.threads == 1 {
+        let mut w = Worker::new(prepared, read_opts);
+        found
+            .inputs
+            .iter()
+            .map(|i| w.run(i))
+            .fold(Part::default(), Part::merge)
+    } else {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(|| work(&found.inputs)),
+            Err(_) => work(&found.inputs),
+        }
     };
-    finish(opts, set, part, errors, found.skipped)
+    errors.extend(prepared.errors());
+    finish(opts, prepared.set, part, errors, found.skipped)
 }
 
 fn finish(
@@ -198,17 +344,41 @@ fn finish(
     mut errors: Vec<Diagnostic>,
     mut skipped: Vec<Skipped>,
 ) -> ScanReport {
-    let mut findings = part.findings;
+    let Part {
+        mut findings,
+        errors: part_errors,
+        skipped: part_skipped,
+        files,
+        documents,
+        resources,
+        events: ev,
+    } = part;
+    findings.extend(ev.findings);
+    errors.extend(ev.errors);
+    skipped.extend(
+        ev.skipped
+            .into_iter()
+            .map(|(path, reason)| Skipped { path, reason }),
+    );
+    // The same event can arrive twice (an S3 file and a lookup-events export of the same
+    // day): one finding per rule and event, the first in sorted order.
+    let mut seen_events = std::collections::HashSet::new();
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
             .then_with(|| a.message.cmp(&b.message))
     });
     findings.dedup();
-    errors.extend(part.errors);
+    findings.retain(|f| match &f.location.event_id {
+        Some(id) => seen_events.insert((f.rule_id.clone(), id.clone(), f.fingerprint.clone())),
+        None => true,
+    });
+    let has_events = ev.stats.files > 0 || ev.stats.files_pruned > 0;
+    let event_stats = has_events.then_some(ev.stats);
+    errors.extend(part_errors);
     errors.sort();
     errors.dedup();
-    skipped.extend(part.skipped);
+    skipped.extend(part_skipped);
     skipped.sort();
     let mut by_severity = std::collections::BTreeMap::new();
     for s in Severity::ALL {
@@ -223,9 +393,9 @@ fn finish(
         .fail_on
         .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     let summary = Summary {
-        files_scanned: part.files,
-        documents: part.documents,
-        resources: part.resources,
+        files_scanned: files + event_stats.as_ref().map_or(0, |e| e.files),
+        documents,
+        resources,
         rules_evaluated: set
             .rules
             .iter()
@@ -237,7 +407,7 @@ fn finish(
         errors: errors.len() as u64,
         suppressed: 0,
         baselined: 0,
-        events: None,
+        events: event_stats,
         failed,
     };
     ScanReport {

@@ -22,7 +22,7 @@ use super::{Assessment, Coverage};
 use crate::adapters::Adapted;
 use crate::contract::{RuleDescriptor, RuleKind, ScanReport};
 use crate::model::Document;
-use crate::scan::{ScanOptions, config, discover};
+use crate::scan::{ScanOptions, config, discover, events};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one scanned document offers to rules.
@@ -112,6 +112,8 @@ pub fn collect(opts: &ScanOptions) -> Vec<DocFacts> {
         match input {
             // Standard input was consumed by the scan and cannot be read twice.
             discover::Input::Stdin => {}
+            // Event logs are counted by the scan itself (`summary.events`).
+            discover::Input::File(path) if events::sniff_file(path) => {}
             discover::Input::File(path) => {
                 let shown = discover::display(path);
                 if let Ok(text) = config::read_text(path)

@@ -1,0 +1,85 @@
+package trailguard.events.unauthorized_api_call_test
+
+import rego.v1
+
+import data.trailguard.events.unauthorized_api_call as rule
+
+params := {"successful_only": false}
+
+# Stratus aws.credential-access.ec2-get-password-data (trimmed): an EC2-style denial.
+get_password_data_denied := {
+	"eventVersion": "1.09",
+	"eventSource": "ec2.amazonaws.com",
+	"eventName": "GetPasswordData",
+	"eventType": "AwsApiCall",
+	"awsRegion": "us-east-1",
+	"readOnly": true,
+	"errorCode": "Client.UnauthorizedOperation",
+	"errorMessage": "You are not authorized to perform this operation.",
+	"sourceIPAddress": "200.249.253.51",
+	"recipientAccountId": "457448411975",
+	"requestParameters": {"instanceId": "i-0a1b2c3d4e5f60718"},
+	"responseElements": null,
+	"userIdentity": {
+		"type": "AssumedRole",
+		"principalId": "AROAMLQ9F6KHQ07JKA0WY:aws-go-sdk-1722375070115152000",
+		"arn": "arn:aws:sts::457448411975:assumed-role/ec2-get-password-data-role/aws-go-sdk-1722375070115152000",
+		"accountId": "457448411975",
+		"sessionContext": {"sessionIssuer": {
+			"type": "Role",
+			"arn": "arn:aws:iam::457448411975:role/ec2-get-password-data-role",
+			"userName": "ec2-get-password-data-role",
+		}},
+	},
+}
+
+kms_denied := object.union(get_password_data_denied, {
+	"eventSource": "kms.amazonaws.com",
+	"eventName": "Decrypt",
+	"errorCode": "AccessDeniedException",
+	"userIdentity": {"type": "IAMUser", "userName": "alice", "arn": "arn:aws:iam::457448411975:user/alice", "accountId": "457448411975"},
+})
+
+test_ec2_unauthorized_operation_fires if {
+	findings := rule.deny with input as get_password_data_denied with data.trailguard.params as params
+	findings == {{
+		"msg": "role 'ec2-get-password-data-role' (session 'aws-go-sdk-1722375070115152000') was denied ec2:GetPasswordData (Client.UnauthorizedOperation) from 200.249.253.51",
+		"evidence": {
+			"eventSource": "ec2.amazonaws.com",
+			"eventName": "GetPasswordData",
+			"errorCode": "Client.UnauthorizedOperation",
+			"errorMessage": "You are not authorized to perform this operation.",
+		},
+	}}
+}
+
+test_access_denied_exception_fires if {
+	findings := rule.deny with input as kms_denied with data.trailguard.params as params
+	some f in findings
+	f.msg == "IAM user 'alice' was denied kms:Decrypt (AccessDeniedException) from 200.249.253.51"
+}
+
+test_log_delivery_is_excluded if {
+	rec := object.union(kms_denied, {"sourceIPAddress": "delivery.logs.amazonaws.com", "errorCode": "AccessDenied"})
+	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
+}
+
+test_head_bucket_is_excluded if {
+	rec := object.union(kms_denied, {"eventSource": "s3.amazonaws.com", "eventName": "HeadBucket", "errorCode": "AccessDenied"})
+	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
+}
+
+test_other_errors_do_not_fire if {
+	rec := object.union(kms_denied, {"eventSource": "cloudtrail.amazonaws.com", "eventName": "DeleteTrail", "errorCode": "TrailNotFoundException"})
+	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
+}
+
+test_successful_call_does_not_fire if {
+	rec := object.remove(get_password_data_denied, ["errorCode", "errorMessage"])
+	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
+}
+
+# successful_only cannot hide denials: they are failures by definition.
+test_successful_only_does_not_change_the_rule if {
+	count(rule.deny) == 1 with input as get_password_data_denied with data.trailguard.params as {"successful_only": true}
+}

@@ -1,0 +1,294 @@
+//! Drives one event source through the reader, the prefilter and the event rules, keeping the
+//! record accounting (`read == evaluated + skipped`) and the time range covered.
+
+use crate::contract::{Diagnostic, EventStats, Finding};
+use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
+use crate::eventscan::engine::{EventEvaluator, RuleHits};
+use crate::eventscan::finding::{self, RecordLoc};
+use crate::eventscan::index::HeaderFields;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+/// [`HeaderFields`] over the reader's borrowed header.
+struct Fields<'h, 'a>(&'h Header<'a>);
+
+impl HeaderFields for Fields<'_, '_> {
+    fn event_source(&self) -> Option<&str> {
+        self.0.event_source.as_deref()
+    }
+    fn event_name(&self) -> Option<&str> {
+        self.0.event_name.as_deref()
+    }
+    fn field(&self, path: &str) -> Option<&str> {
+        let h = self.0;
+        match path {
+            "eventSource" => h.event_source.as_deref(),
+            "eventName" => h.event_name.as_deref(),
+            "eventType" => h.event_type.as_deref(),
+            "errorCode" => h.error_code.as_deref(),
+            "awsRegion" => h.aws_region.as_deref(),
+            "recipientAccountId" => h.recipient_account_id.as_deref(),
+            "sourceIPAddress" => h.source_ip_address.as_deref(),
+            "readOnly" => h.read_only.map(|b| if b { "true" } else { "false" }),
+            "userIdentity.type" => h.identity_type(),
+            "userIdentity.invokedBy" => h.user_identity.as_ref()?.invoked_by.as_deref(),
+            "userIdentity.arn" => h.user_identity.as_ref()?.arn.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Findings, diagnostics and accounting from event sources.
+#[derive(Default)]
+pub struct EventPart {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<Diagnostic>,
+    pub stats: EventStats,
+    /// Files recognised as event sources but not read (digests), with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+impl EventPart {
+    pub fn merge(&mut self, other: EventPart) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        merge_stats(&mut self.stats, other.stats);
+    }
+}
+
+pub fn merge_stats(a: &mut EventStats, b: EventStats) {
+    a.files += b.files;
+    a.bytes += b.bytes;
+    a.records_read += b.records_read;
+    a.records_evaluated += b.records_evaluated;
+    a.files_pruned += b.files_pruned;
+    for (k, v) in b.records_skipped {
+        *a.records_skipped.entry(k).or_insert(0) += v;
+    }
+    a.first_event_time = match (a.first_event_time.take(), b.first_event_time) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    a.last_event_time = match (a.last_event_time.take(), b.last_event_time) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+}
+
+/// Per-file state while records stream through.
+struct FileScan<'e, 'p, 'a> {
+    eval: &'e mut EventEvaluator<'p, 'a>,
+    shown: &'e str,
+    part: &'e mut EventPart,
+    hits: Vec<RuleHits>,
+    rule_errors: Vec<(usize, String)>,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+impl FileScan<'_, '_, '_> {
+    fn record(&mut self, rec: Record<'_>) -> ControlFlow<()> {
+        if let Some(t) = rec.header.event_time.as_deref() {
+            if self.first.as_deref().is_none_or(|f| t < f) {
+                self.first = Some(t.to_string());
+            }
+            if self.last.as_deref().is_none_or(|l| t > l) {
+                self.last = Some(t.to_string());
+            }
+        }
+        if self.eval.candidates(&Fields(&rec.header)).is_empty() {
+            return ControlFlow::Continue(());
+        }
+        // Only candidate records pay for a full value (reference/regorus.md §8).
+        let value: regorus::Value = match serde_json::from_str(rec.raw) {
+            Ok(v) => v,
+            Err(e) => {
+                self.part.errors.push(Diagnostic {
+                    code: "events::record-value".into(),
+                    path: self.shown.to_string(),
+                    line: Some(rec.at.line as u32),
+                    column: Some(rec.at.column as u32),
+                    message: format!(
+                        "record #{} could not be converted for evaluation: {e}",
+                        rec.index
+                    ),
+                    help: None,
+                });
+                return ControlFlow::Continue(());
+            }
+        };
+        self.eval
+            .evaluate(&value, &mut self.hits, &mut self.rule_errors);
+        let loc = RecordLoc {
+            path: self.shown.to_string(),
+            index: rec.index,
+            line: (rec.at.line > 0).then_some(rec.at.line as u32),
+        };
+        if !self.hits.is_empty() {
+            let record: serde_json::Value = serde_json::from_str(rec.raw).unwrap_or_default();
+            for hit in self.hits.drain(..) {
+                let rule = self.eval.rule(hit.rule);
+                for item in &hit.items {
+                    match finding::build(rule, item, &record, &loc) {
+                        Ok(f) => self.part.findings.push(f),
+                        Err(msg) => self.part.errors.push(Diagnostic {
+                            code: "policy::result".into(),
+                            path: rule.desc.source.clone(),
+                            line: None,
+                            column: None,
+                            message: format!(
+                                "rule {} returned an invalid deny entry: {msg}",
+                                rule.desc.id
+                            ),
+                            help: None,
+                        }),
+                    }
+                }
+            }
+        }
+        for (i, e) in self.rule_errors.drain(..) {
+            let rule = self.eval.rule(i);
+            self.part.errors.push(Diagnostic {
+                code: "policy::eval".into(),
+                path: self.shown.to_string(),
+                line: loc.line,
+                column: None,
+                message: format!(
+                    "rule {} failed on record #{}: {}",
+                    rule.desc.id,
+                    rec.index,
+                    e.lines().last().unwrap_or("")
+                ),
+                help: Some(format!("policy file: {}", rule.desc.source)),
+            });
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Outcome of offering a file to the event path.
+pub enum Offer {
+    /// It was an event source (read, or skipped with a reason).
+    Handled,
+    /// Not an event source: the config path should try it.
+    NotEvents,
+}
+
+fn finish_file(fs: FileScan<'_, '_, '_>, stats: &events::ReadStats) {
+    let FileScan {
+        shown,
+        part,
+        first,
+        last,
+        ..
+    } = fs;
+    let mut es = EventStats::default();
+    stats.add_to(&mut es);
+    es.first_event_time = first;
+    es.last_event_time = last;
+    for p in &stats.problems {
+        part.errors.push(p.to_diagnostic(shown));
+    }
+    if stats.problems_omitted > 0 {
+        part.errors.push(Diagnostic {
+            code: "events::unparseable-record".into(),
+            path: shown.to_string(),
+            line: None,
+            column: None,
+            message: format!(
+                "{} more unparseable records not listed",
+                stats.problems_omitted
+            ),
+            help: None,
+        });
+    }
+    merge_stats(&mut part.stats, es);
+}
+
+/// Whether `path` is an event source (by content: its first bytes, looked through gzip).
+/// Unreadable files answer `false`; the config path then reports the read error.
+pub fn sniff_file(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(events::HEAD_LEN);
+    if file
+        .take(events::HEAD_LEN as u64)
+        .read_to_end(&mut head)
+        .is_err()
+    {
+        return false;
+    }
+    events::sniff(path, &head).is_some()
+}
+
+/// Read `path` as an event source if it is one.
+pub fn scan_path(
+    eval: &mut EventEvaluator<'_, '_>,
+    path: &Path,
+    shown: &str,
+    opts: &ReadOptions,
+    part: &mut EventPart,
+) -> Offer {
+    let mut fs = FileScan {
+        eval,
+        shown,
+        part,
+        hits: Vec::new(),
+        rule_errors: Vec::new(),
+        first: None,
+        last: None,
+    };
+    match events::read_path(path, opts, |r| fs.record(r)) {
+        Ok(FileOutcome::Read { stats, .. }) => {
+            finish_file(fs, &stats);
+            Offer::Handled
+        }
+        Ok(FileOutcome::Skipped { reason, .. }) => {
+            fs.part
+                .skipped
+                .push((shown.to_string(), reason.to_string()));
+            Offer::Handled
+        }
+        Ok(FileOutcome::NotEvents) => Offer::NotEvents,
+        Err(failure) => {
+            fs.part.errors.push(failure.to_diagnostic(shown));
+            let stats = failure.stats.clone();
+            finish_file(fs, &stats);
+            Offer::Handled
+        }
+    }
+}
+
+/// Read an already-opened stream (stdin) whose first bytes are `head`.
+pub fn scan_stream(
+    eval: &mut EventEvaluator<'_, '_>,
+    kind: events::EventFileKind,
+    head: Vec<u8>,
+    rest: impl Read,
+    shown: &str,
+    opts: &ReadOptions,
+    part: &mut EventPart,
+) {
+    let mut fs = FileScan {
+        eval,
+        shown,
+        part,
+        hits: Vec::new(),
+        rule_errors: Vec::new(),
+        first: None,
+        last: None,
+    };
+    match events::read_records(std::io::Cursor::new(head).chain(rest), kind, opts, |r| {
+        fs.record(r)
+    }) {
+        Ok(stats) => finish_file(fs, &stats),
+        Err(failure) => {
+            fs.part.errors.push(failure.to_diagnostic(shown));
+            let stats = failure.stats.clone();
+            finish_file(fs, &stats);
+        }
+    }
+}
