@@ -121,7 +121,12 @@ fn control(c: &ControlResult, base: Option<&Path>, out: &mut dyn Write) -> io::R
 }
 
 fn card(out: &mut dyn Write, n: usize, label: &str, class: &str) -> io::Result<()> {
-    writeln!(out, "<div class=\"card {class}\"><b>{n}</b>{label}</div>")
+    let class = if class.is_empty() {
+        "card".to_string()
+    } else {
+        format!("card {class}")
+    };
+    writeln!(out, "<div class=\"{class}\"><b>{n}</b>{label}</div>")
 }
 
 pub fn write(r: &ComplianceReport, base: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
