@@ -32,6 +32,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the Rego unit tests (`test_*` rules in `*_test.rego`) of policy directories
     Test(TestArgs),
+    /// Re-render a saved JSON result (`scan --format json`) in another format
+    Convert(ConvertArgs),
+    /// Compliance report for one framework: each mapped control's status, rules and evidence
+    Report(ReportArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -51,6 +55,16 @@ pub struct PolicyArgs {
 pub enum OutputFormat {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
+    Sarif,
+    /// JUnit XML (GitLab, Jenkins, Azure test reports)
+    Junit,
+    /// GitHub Actions annotations (workflow commands)
+    Github,
+    /// GitLab Code Quality JSON
+    Gitlab,
+    /// Markdown summary for a pull-request comment or job summary
+    Markdown,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -120,6 +134,8 @@ pub struct ScanArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub ci: CiOutputArgs,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -223,6 +239,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules(args) => run_rules(args),
         Command::Explain(args) => run_explain(args),
         Command::Test(args) => run_test(args),
+        Command::Convert(args) => ci::run_convert(args),
+        Command::Report(args) => ci::run_report(args),
     }
 }
 
@@ -293,23 +311,14 @@ fn run_scan(args: ScanArgs) -> i32 {
     };
     let report = scan::scan(&opts, &set, errors);
     let code = i32::from(report::exit_code(&report));
-    let mut out = std::io::stdout().lock();
-    let written = match args.format {
-        OutputFormat::Json => report::json::write(&report, &mut out),
-        OutputFormat::Human => {
-            let opts = HumanOptions {
-                color: use_color(args.color),
-                show_skipped: args.show_skipped,
-                quiet: args.quiet,
-                ..Default::default()
-            };
-            human::render(&report, &fs_sources, &opts, &mut out)
-        }
+    let human = HumanOptions {
+        color: use_color(args.color),
+        show_skipped: args.show_skipped,
+        quiet: args.quiet,
+        ..Default::default()
     };
-    match write_or_quiet(written) {
-        0 => code,
-        c => c,
-    }
+    let ctx = ci::RenderContext::new(&set, Some(&opts.selected), &args.ci, human);
+    ci::emit(&report, args.format, &args.ci, &ctx, code)
 }
 
 fn run_rules(args: RulesArgs) -> i32 {
@@ -386,4 +395,73 @@ fn run_test(args: TestArgs) -> i32 {
         code = code.max(scan::examples::print(&examples, args.verbose, &mut out));
     }
     if !errors.is_empty() { 2 } else { code }
+}
+
+// --- CI outputs, `convert` and `report` (issue 4): argument types here, logic in `ci`. ---
+
+mod ci;
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct CiOutputArgs {
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=trailguard.sarif`;
+    /// standard output keeps `--format`
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = ci::parse_output)]
+    pub outputs: Vec<(OutputFormat, PathBuf)>,
+    /// SARIF: include suppressed findings with `suppressions[]` (GitHub ignores them and would
+    /// open alerts; DefectDojo and GitLab honour them)
+    #[arg(long)]
+    pub sarif_include_suppressed: bool,
+    /// Markdown: rows of the findings table before it is cut
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub markdown_max_findings: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// The saved JSON result (`-` reads standard input)
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Format written to standard output
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub ci: CiOutputArgs,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    /// One self-contained page (inline CSS, no external assets)
+    Html,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Framework key from the control catalogs, e.g. `pci-dss-v4.0`
+    #[arg(long, value_name = "KEY")]
+    pub framework: String,
+    /// Files or directories to scan
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Only run these rules (as for `scan`)
+    #[arg(long, value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not run these rules (as for `scan`)
+    #[arg(long, value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Skip paths matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    #[arg(long)]
+    pub follow_links: bool,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
 }

@@ -5,13 +5,19 @@
 //! they know nothing of AWS, Rego or input formats. Text that came from input is neutralised
 //! ([`sanitize`]) before it reaches a terminal.
 
+pub mod compliance;
 mod evidence;
 mod excerpt;
 mod explain;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 mod rules;
 pub mod sanitize;
+pub mod sarif;
 mod snippet;
 mod style;
 mod summary;
