@@ -1,6 +1,7 @@
 //! Combining `trailguard.toml` with the command line: a flag given on the command line replaces
-//! the file's value for that key (lists are replaced, not merged); switches (`no-builtin`,
-//! `no-ignores`, `follow-links`) are on when either turns them on.
+//! the file's value for that key (lists are replaced, not merged; a `--select` replaces the
+//! file's `select` and `ignore` both); switches (`no-builtin`, `no-ignores`, `follow-links`) are
+//! on when either turns them on.
 
 use super::{Settings, discover, load};
 use crate::cli::{FailOn, OutputFormat, ScanArgs};
@@ -28,10 +29,13 @@ pub fn for_scan(args: &mut ScanArgs) -> (Option<Settings>, Vec<Diagnostic>) {
         Err(d) => return (None, vec![d]),
     };
     let values = |v: &[super::Setting<String>]| v.iter().map(|x| x.value.clone()).collect();
-    if let (true, Some(v)) = (args.select.is_empty(), &s.select) {
+    // A `--select` on the command line is the whole rule selection: the file's `ignore` must
+    // not quietly take back a rule the user just asked for.
+    let cli_selects = !args.select.is_empty();
+    if let (false, Some(v)) = (cli_selects, &s.select) {
         args.select = values(v);
     }
-    if let (true, Some(v)) = (args.ignore.is_empty(), &s.ignore) {
+    if let (true, false, Some(v)) = (args.ignore.is_empty(), cli_selects, &s.ignore) {
         args.ignore = values(v);
     }
     if let (true, Some(v)) = (args.exclude.is_empty(), &s.exclude) {

@@ -4,6 +4,7 @@
 //! The `toml` crate parses into its spanned tree (`DeTable`: every key and value keeps its byte
 //! range); serde's derive would stop at the first unknown key.
 
+use super::paths::tidy;
 use super::{Setting, Settings};
 use crate::contract::{Diagnostic, Severity};
 use std::path::{Path, PathBuf};
@@ -192,11 +193,16 @@ impl Reader<'_> {
     }
 
     fn path(&self, p: &str) -> PathBuf {
-        let p = Path::new(p);
-        if p.is_absolute() {
-            p.to_path_buf()
+        let path = Path::new(p);
+        if path.is_absolute() {
+            path.to_path_buf()
         } else {
-            self.base.join(p)
+            let joined = self.base.join(path);
+            let shown = crate::scan::discover::display(&joined);
+            match tidy(&shown) {
+                t if t.is_empty() => PathBuf::from("."),
+                t => PathBuf::from(t),
+            }
         }
     }
 
@@ -214,7 +220,7 @@ impl Reader<'_> {
                 let g = s.value;
                 let anchored = g.contains('/') && !g.starts_with("**") && !g.starts_with('/');
                 if anchored && !base.is_empty() {
-                    format!("{}/{}", base.trim_end_matches('/'), g)
+                    tidy(&format!("{base}/{g}"))
                 } else {
                     g
                 }

@@ -19,6 +19,27 @@ pub fn normalize(p: &Path) -> PathBuf {
     out
 }
 
+/// A `/`-separated path (or glob) with `.` and `x/..` removed: `../conf/../stacks/*` becomes
+/// `../stacks/*`, so it matches paths as reports show them. Leading `..` (and `/`) stay.
+pub fn tidy(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "." | "" => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if p.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
 /// `to` relative to `from` (both absolute and normalized): `..` up to the common ancestor,
 /// then down. Different roots (Windows drives) give `to` unchanged.
 pub fn relative(from: &Path, to: &Path) -> PathBuf {
@@ -64,6 +85,14 @@ mod tests {
         assert_eq!(r("/p", "/p/conf"), PathBuf::from("conf"));
         assert_eq!(r("/p/a", "/p/b/c"), PathBuf::from("../b/c"));
         assert_eq!(r("/p", "/p"), PathBuf::from(""));
+    }
+
+    #[test]
+    fn tidy_removes_dot_segments() {
+        assert_eq!(tidy("../conf/../stacks/ignored/*"), "../stacks/ignored/*");
+        assert_eq!(tidy("./a/./b/../../../c"), "../c");
+        assert_eq!(tidy("../../x/**"), "../../x/**");
+        assert_eq!(tidy("/p/conf/../x"), "/p/x");
     }
 
     #[test]

@@ -142,8 +142,14 @@ struct Active {
 
 /// Apply exceptions to the findings of a scan: inline suppressions first (they sit next to the
 /// code), then the first unexpired matching waiver; what remains gets its baseline state.
-pub fn apply(ex: &Exceptions, inline: Vec<Bound>, findings: &mut Vec<Finding>) -> Applied {
+pub fn apply(ex: &Exceptions, mut inline: Vec<Bound>, findings: &mut Vec<Finding>) -> Applied {
     let mut applied = Applied::default();
+    // Workers deliver documents in any order; the first matching suppression must not depend
+    // on it (two suppressions of one finding with different reasons: the first in the file).
+    inline.sort_by(|a, b| {
+        let key = |s: &InlineSuppression| (s.path.clone(), s.line, s.column, s.rule.clone());
+        key(&a.suppression).cmp(&key(&b.suppression))
+    });
     let active: Vec<Active> = if ex.inline {
         inline
             .into_iter()
