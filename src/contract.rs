@@ -308,6 +308,10 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct Examples {
     /// Format key (`cloudformation`, `terraform-hcl`, `terraform-plan`, `live-export`, `events`).
     pub formats: BTreeMap<String, ExampleSet>,
+    /// Parameter values the examples are checked with (merged over the defaults), for rules
+    /// that do nothing with default parameters (e.g. an empty approved-AMI list).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,9 +326,18 @@ pub struct ExampleSet {
 impl Examples {
     /// Parse an examples file: `{<format>: {good: [text...], bad: [text...]}}`.
     pub fn parse(text: &str) -> Result<Examples, String> {
-        let formats: BTreeMap<String, ExampleSet> =
+        let mut top: BTreeMap<String, serde_json::Value> =
             yaml_serde::from_str(text).map_err(|e| e.to_string())?;
-        Ok(Examples { formats })
+        let params = match top.remove("params") {
+            None => BTreeMap::new(),
+            Some(v) => serde_json::from_value(v).map_err(|e| format!("params: {e}"))?,
+        };
+        let mut formats = BTreeMap::new();
+        for (k, v) in top {
+            let set: ExampleSet = serde_json::from_value(v).map_err(|e| format!("{k}: {e}"))?;
+            formats.insert(k, set);
+        }
+        Ok(Examples { formats, params })
     }
 }
 

@@ -46,6 +46,10 @@ pub struct Header<'a> {
     pub read_only: Option<bool>,
     #[serde(borrow, default, deserialize_with = "lenient_identity")]
     pub user_identity: Option<Identity<'a>>,
+    /// The object has a `Records` key: it is a batch, not a record (the reader's fast path
+    /// checks this to hand batches to the streaming path).
+    #[serde(default, rename = "Records", deserialize_with = "present")]
+    pub(crate) batch: bool,
 }
 
 /// The part of `userIdentity` that rules select on.
@@ -101,6 +105,10 @@ impl<'de> Deserialize<'de> for MaybeStr<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MaybeStr<'de>, D::Error> {
         d.deserialize_any(StrVisitor).map(MaybeStr)
     }
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| true)
 }
 
 fn lenient_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {

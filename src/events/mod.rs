@@ -10,12 +10,13 @@
 //!
 //! Rules are not applied here: this is the floor that `examples/bench_events.rs` measures.
 
-//pub mod bench;
+pub mod bench;
 mod error;
-//pub mod generate;
+pub mod generate;
 mod gzip;
 mod header;
 mod reader;
+mod record;
 mod scan;
 mod sniff;
 mod stats;

@@ -4,19 +4,17 @@
 //! the accounting: every item is passed on or skipped with a reason.
 
 use super::gzip::{self, BoundedGzip, Counted, GzipLimit};
-use super::header::{Header, MaybeStr};
+use super::header::Header;
+use super::record::{Sink, advance};
 use super::scan::{Capture, ScanError, ScanErrorKind, Scanner};
-use super::stats::{Position, ReadStats, SkipReason};
-use super::window::WindowCheck;
+use super::stats::{Position, ReadStats};
 use super::{EventFileKind, ReadError, ReadFailure, ReadOptions, Record};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-use serde_json::value::RawValue;
-use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 
-/// Read-buffer size, before and after decompression.
-const BUFFER: usize = 64 << 10;
+/// Read-buffer size, before and after decompression. Large enough that few records straddle
+/// its end (those take the slower copying path, see `Reader::fast_record`).
+const BUFFER: usize = 256 << 10;
 
 /// How a kind is laid out: which batch keys hold arrays of items, and what an item is.
 #[derive(Clone, Copy)]
@@ -211,7 +209,10 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
             let at = self.sc.pos();
             let step = match first {
                 b'[' => self.array().map(|()| false),
-                b'{' => self.object(),
+                b'{' => match self.fast_record(at)? {
+                    true => Ok(false),
+                    false => self.object(),
+                },
                 _ => self.capture().map(|()| true),
             };
             let problem = match step {
@@ -266,8 +267,10 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
                 return self.sc.close(None);
             }
             let at = self.sc.pos();
-            self.capture()?;
-            self.handle(at);
+            if !self.fast_record(at)? {
+                self.capture()?;
+                self.handle(at);
+            }
             match self.next_byte(false)? {
                 b',' => self.sc.bump(None)?,
                 b']' => return self.sc.close(None),
@@ -337,6 +340,45 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
         Ok(())
     }
 
+    /// The common case, without copying or pre-scanning: a record wholly inside the read buffer
+    /// is parsed in place by serde, which finds its end in the same pass. Anything else (a
+    /// record straddling the buffer end, invalid JSON, a non-object, a batch, a line break in
+    /// JSON Lines, a field-type item) consumes nothing and returns false, and the scanning
+    /// path handles it with the same result a valid record gets here.
+    fn fast_record(&mut self, at: Position) -> Result<bool, ScanError> {
+        #[cfg(test)]
+        if tests::SLOW_PATH_ONLY.get() {
+            return Ok(false);
+        }
+        if !matches!(self.plan.item, Item::Record) {
+            return Ok(false);
+        }
+        let chunk = self.sc.buffered()?;
+        if chunk.first() != Some(&b'{') {
+            return Ok(false);
+        }
+        let mut stream = serde_json::Deserializer::from_slice(chunk).into_iter::<Header<'_>>();
+        let Some(Ok(header)) = stream.next() else {
+            return Ok(false);
+        };
+        let (bytes, rest) = chunk.split_at(stream.byte_offset());
+        // JSON Lines: the record must be alone on its line, and the line's end must be in view.
+        let broken_line = self.plan.lines
+            && (memchr::memchr(b'\n', bytes).is_some()
+                || rest.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r')) != Some(&b'\n'));
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Ok(false);
+        };
+        if header.batch || broken_line || text.len() > self.buf.limit {
+            return Ok(false);
+        }
+        let len = text.len();
+        let index = self.sink.take_index();
+        self.sink.accept(text, at, index, header);
+        self.sc.consume_parsed(len)?;
+        Ok(true)
+    }
+
     /// Capture one value into the buffer.
     fn capture(&mut self) -> Result<(), ScanError> {
         self.buf.clear();
@@ -368,176 +410,12 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
     }
 }
 
-/// The per-file state records flow into: options, callback, counts.
-struct Sink<'o, F> {
-    opts: &'o ReadOptions,
-    on_record: F,
-    stats: ReadStats,
-    next_index: u64,
-    stop: bool,
-}
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::cell::Cell;
 
-impl<F: FnMut(Record<'_>) -> ControlFlow<()>> Sink<'_, F> {
-    fn take_index(&mut self) -> u64 {
-        let index = self.next_index;
-        self.next_index += 1;
-        index
-    }
-
-    /// Not an object: valid JSON is "not an event", anything else is unparseable.
-    fn non_object(&mut self, text: &str, verbatim: bool, at: Position, index: u64) {
-        match serde_json::from_str::<IgnoredAny>(text) {
-            Ok(_) => self.stats.skip(SkipReason::NotAnEvent),
-            Err(e) => self.unparseable(text, verbatim, at, index, &e),
-        }
-    }
-
-    fn unparseable(
-        &mut self,
-        text: &str,
-        verbatim: bool,
-        at: Position,
-        index: u64,
-        e: &serde_json::Error,
-    ) {
-        // Positions inside an unescaped embedded string do not map back to the file.
-        let pos = if verbatim { locate(at, text, e) } else { at };
-        let full = e.to_string();
-        let message = match full.rsplit_once(" at line ") {
-            Some((m, _)) => m.to_string(),
-            None => full,
-        };
-        self.stats.problem(index, pos, message);
-    }
-
-    /// `text` is one record candidate; `verbatim` when it is a slice of the file.
-    fn record(&mut self, text: &str, verbatim: bool, at: Position, index: u64) {
-        if first_byte(text) != Some(b'{') {
-            return self.non_object(text, verbatim, at, index);
-        }
-        let header = match Header::parse(text) {
-            Ok(h) => h,
-            Err(e) => return self.unparseable(text, verbatim, at, index, &e),
-        };
-        if !header.is_event() {
-            return self.stats.skip(SkipReason::NotAnEvent);
-        }
-        match self.opts.window.check(header.event_time.as_deref()) {
-            WindowCheck::Inside => {}
-            WindowCheck::Outside => return self.stats.skip(SkipReason::OutsideTimeWindow),
-            WindowCheck::NoTime => return self.stats.skip(SkipReason::NoEventTime),
-        }
-        self.stats.records_read += 1;
-        self.stats.records_passed += 1;
-        let record = Record {
-            raw: text,
-            index,
-            at,
-            header,
-        };
-        if (self.on_record)(record).is_break() {
-            self.stop = true;
-            self.stats.stopped_early = true;
-        }
-    }
-
-    /// The record is the item's field `name` (EventBridge `detail`, lookup-events
-    /// `CloudTrailEvent`, CloudWatch `message`).
-    fn field(&mut self, text: &str, at: Position, index: u64, name: &str, embedded: bool) {
-        if first_byte(text) != Some(b'{') {
-            return self.non_object(text, true, at, index);
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let picked = Pick { name }.deserialize(&mut de).and_then(|v| {
-            de.end()?;
-            Ok(v)
-        });
-        let raw = match picked {
-            Ok(Some(raw)) => raw,
-            Ok(None) => return self.stats.skip(SkipReason::NotAnEvent),
-            Err(e) => return self.unparseable(text, true, at, index, &e),
-        };
-        let inner = raw.get();
-        let start = (inner.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-        let sub = advance(at, text.as_bytes().get(..start).unwrap_or_default());
-        if !embedded {
-            return self.record(inner, true, sub, index);
-        }
-        match serde_json::from_str::<MaybeStr<'_>>(inner) {
-            // A log message that is not a JSON object (a CloudWatch control message) is not
-            // a broken record.
-            Ok(MaybeStr(Some(s))) if first_byte(&s) == Some(b'{') => {
-                self.record(&s, false, sub, index)
-            }
-            _ => self.stats.skip(SkipReason::NotAnEvent),
-        }
-    }
-}
-
-fn first_byte(text: &str) -> Option<u8> {
-    text.bytes().find(|b| !b.is_ascii_whitespace())
-}
-
-/// The position just after `before`, which starts at `at`.
-fn advance(at: Position, before: &[u8]) -> Position {
-    let newlines = memchr::memchr_iter(b'\n', before).count() as u64;
-    let column = match memchr::memrchr(b'\n', before) {
-        Some(last) => (before.len() - last) as u64,
-        None => at.column + before.len() as u64,
-    };
-    Position {
-        offset: at.offset + before.len() as u64,
-        line: at.line + newlines,
-        column,
-    }
-}
-
-/// Map serde's 1-based line/column inside `text` to a file position.
-fn locate(at: Position, text: &str, e: &serde_json::Error) -> Position {
-    if e.line() == 0 {
-        return at;
-    }
-    let bytes = text.as_bytes();
-    let line_start = if e.line() == 1 {
-        0
-    } else {
-        memchr::memchr_iter(b'\n', bytes)
-            .nth(e.line() - 2)
-            .map_or(bytes.len(), |i| i + 1)
-    };
-    let index = (line_start + e.column().saturating_sub(1)).min(bytes.len());
-    advance(at, &bytes[..index])
-}
-
-/// Reads one field of an object as raw JSON, ignoring (but validating) the others.
-struct Pick<'n> {
-    name: &'n str,
-}
-
-impl<'de> DeserializeSeed<'de> for Pick<'_> {
-    type Value = Option<&'de RawValue>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Pick<'_> {
-    type Value = Option<&'de RawValue>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(MaybeStr(key)) = map.next_key::<MaybeStr<'de>>()? {
-            if found.is_none() && key.as_deref() == Some(self.name) {
-                found = Some(map.next_value::<&'de RawValue>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
+    thread_local! {
+        /// Differential tests turn the fast path off to compare it with the scanning path.
+        pub(crate) static SLOW_PATH_ONLY: Cell<bool> = const { Cell::new(false) };
     }
 }

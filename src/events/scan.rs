@@ -142,6 +142,27 @@ impl<R: BufRead> Scanner<R> {
         fill(&mut self.src, at)
     }
 
+    /// The buffered bytes from the current position (empty at end of input); nothing is
+    /// consumed. Lets a caller parse a value in place and then [`Scanner::consume_parsed`] it.
+    pub fn buffered(&mut self) -> Result<&[u8], ScanError> {
+        self.fill()
+    }
+
+    /// Consume `n` buffered bytes parsed by the caller (never more than [`Scanner::buffered`]
+    /// returned), keeping lines and offsets.
+    pub fn consume_parsed(&mut self, n: usize) -> Result<(), ScanError> {
+        let chunk = self.fill()?;
+        let n = n.min(chunk.len());
+        let bytes = &chunk[..n];
+        if let Some(last) = memchr::memrchr(b'\n', bytes) {
+            self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+            self.line_start = self.offset + last as u64 + 1;
+        }
+        self.src.consume(n);
+        self.offset += n as u64;
+        Ok(())
+    }
+
     /// Skip a UTF-8 byte-order mark at the very start (Windows editors write one).
     pub fn skip_bom(&mut self) -> Result<(), ScanError> {
         if self.fill()?.starts_with(b"\xEF\xBB\xBF") {

@@ -7,8 +7,8 @@
 
 use super::index::{HeaderFields, RuleIndex};
 use crate::contract::Diagnostic;
+use crate::policy::Rule;
 use crate::policy::eval::deny_items;
-use crate::policy::{PolicySet, Rule};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
@@ -38,13 +38,13 @@ pub struct EventProgram<'a> {
 impl<'a> EventProgram<'a> {
     /// Compile the selected event rules. `use_index == false` offers every record to every rule.
     pub fn prepare(
-        set: &'a PolicySet,
+        engine: &regorus::Engine,
         rules: Vec<&'a Rule>,
         use_index: bool,
         use_rvm: bool,
     ) -> (EventProgram<'a>, Vec<Diagnostic>) {
         let mut errors = Vec::new();
-        let mut engine = set.engine.clone();
+        let mut engine = engine.clone();
         let data = engine.get_data();
         let mut backends = vec![Backend::Interpreter; rules.len()];
         let mut program = None;

@@ -207,6 +207,23 @@ fn finish_file(fs: FileScan<'_, '_, '_>, stats: &events::ReadStats) {
     merge_stats(&mut part.stats, es);
 }
 
+/// Whether `path` is an event source (by content: its first bytes, looked through gzip).
+/// Unreadable files answer `false`; the config path then reports the read error.
+pub fn sniff_file(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(events::HEAD_LEN);
+    if file
+        .take(events::HEAD_LEN as u64)
+        .read_to_end(&mut head)
+        .is_err()
+    {
+        return false;
+    }
+    events::sniff(path, &head).is_some()
+}
+
 /// Read `path` as an event source if it is one.
 pub fn scan_path(
     eval: &mut EventEvaluator<'_, '_>,

@@ -2,10 +2,11 @@
 //! exactly its own rule and each good example no rule at all, with the whole pack loaded.
 //! Run by `trailguard test` and by `cargo test`.
 
-use super::{ScanOptions, scan};
+use super::{Prepared, ScanOptions, scan_prepared};
 use crate::contract::{Examples, Severity};
 use crate::policy::PolicySet;
-use std::collections::BTreeSet;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -33,64 +34,103 @@ fn file_name(format: &str) -> Option<&'static str> {
 /// Check the examples of every rule in `set` (all rules of the set are evaluated).
 pub fn check(set: &PolicySet) -> Vec<ExampleResult> {
     let all: BTreeSet<String> = set.rules.iter().map(|r| r.desc.id.clone()).collect();
+    let opts = ScanOptions {
+        fail_on: Some(Severity::Info),
+        threads: 1,
+        selected: all,
+        ..Default::default()
+    };
+    // Compile once; examples that need other parameters get their own preparation.
+    let default = Prepared::new(set, &opts);
     let mut results = Vec::new();
     for rule in &set.rules {
         let Some(text) = &rule.examples else { continue };
+        let file_problem = |problem: String, format: &str| ExampleResult {
+            rule: rule.desc.id.clone(),
+            format: format.to_string(),
+            kind: "file",
+            index: 0,
+            problem: Some(problem),
+        };
         let examples = match Examples::parse(text) {
             Ok(e) => e,
             Err(e) => {
-                results.push(ExampleResult {
-                    rule: rule.desc.id.clone(),
-                    format: String::new(),
-                    kind: "file",
-                    index: 0,
-                    problem: Some(format!("invalid examples file: {e}")),
-                });
+                results.push(file_problem(format!("invalid examples file: {e}"), ""));
                 continue;
             }
         };
         for f in &rule.desc.applies_to {
             if !examples.formats.contains_key(f) {
-                results.push(ExampleResult {
-                    rule: rule.desc.id.clone(),
-                    format: f.clone(),
-                    kind: "file",
-                    index: 0,
-                    problem: Some(format!("no examples for format `{f}` listed in applies_to")),
-                });
+                results.push(file_problem(
+                    format!("no examples for format `{f}` listed in applies_to"),
+                    f,
+                ));
             }
         }
+        let custom;
+        let prepared = if examples.params.is_empty() {
+            &default
+        } else {
+            match engine_with_params(set, &examples.params) {
+                Ok(engine) => {
+                    custom = Prepared::with_engine(set, engine, &opts);
+                    &custom
+                }
+                Err(e) => {
+                    results.push(file_problem(e, ""));
+                    continue;
+                }
+            }
+        };
+        let mut tasks = Vec::new();
         for (format, ex) in &examples.formats {
             for (kind, list) in [("good", &ex.good), ("bad", &ex.bad)] {
                 for (i, text) in list.iter().enumerate() {
-                    let problem = run_one(
-                        set,
-                        &all,
-                        format,
-                        text,
-                        if kind == "bad" {
-                            Some(&rule.desc.id)
-                        } else {
-                            None
-                        },
-                    );
-                    results.push(ExampleResult {
-                        rule: rule.desc.id.clone(),
-                        format: format.clone(),
-                        kind,
-                        index: i,
-                        problem,
-                    });
+                    tasks.push((format, kind, i, text));
                 }
             }
         }
+        // Examples are independent tiny scans: run them on all cores, keep file order.
+        results.par_extend(tasks.into_par_iter().map(|(format, kind, i, text)| {
+            let expect = (kind == "bad").then_some(&rule.desc.id);
+            let problem = run_one(prepared, &opts, format, text, expect);
+            ExampleResult {
+                rule: rule.desc.id.clone(),
+                format: format.clone(),
+                kind,
+                index: i,
+                problem,
+            }
+        }));
     }
     results
 }
 
-fn run_one(
+/// The set's engine with `params` merged over the parameters it was loaded with.
+fn engine_with_params(
     set: &PolicySet,
-    all: &BTreeSet<String>,
+    params: &BTreeMap<String, serde_json::Value>,
+) -> Result<regorus::Engine, String> {
+    let mut merged = set.params.clone();
+    if let serde_json::Value::Object(m) = &mut merged {
+        for (k, v) in params {
+            if !m.contains_key(k) {
+                return Err(format!("examples set unknown parameter `{k}`"));
+            }
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    let data = serde_json::json!({"trailguard": {"params": merged}});
+    let value = regorus::Value::from_json_str(&data.to_string()).map_err(|e| e.to_string())?;
+    let mut engine = set.engine.clone();
+    engine.clear_data();
+    engine.add_data(value).map_err(|e| e.to_string())?;
+    Ok(engine)
+}
+
+fn run_one(
+    prepared: &Prepared<'_>,
+    opts: &ScanOptions,
     format: &str,
     text: &str,
     expect: Option<&String>,
@@ -108,12 +148,9 @@ fn run_one(
     }
     let opts = ScanOptions {
         paths: vec![path],
-        fail_on: Some(Severity::Info),
-        threads: 1,
-        selected: all.clone(),
-        ..Default::default()
+        ..opts.clone()
     };
-    let report = scan(&opts, set, Vec::new());
+    let report = scan_prepared(prepared, &opts, Vec::new());
     if !report.errors.is_empty() {
         return Some(format!(
             "scan errors: {}",

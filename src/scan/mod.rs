@@ -89,16 +89,31 @@ pub fn input_diag(e: InputError) -> Diagnostic {
 
 struct Worker<'a, 'p> {
     eval: Evaluator,
-    config_rules: &'a [&'a Rule],
-    events: EventEvaluator<'p, 'a>,
+    prepared: &'p Prepared<'a>,
+    events: Option<EventEvaluator<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
 }
 
-impl Worker<'_, '_> {
+impl<'a, 'p> Worker<'a, 'p> {
+    fn new(prepared: &'p Prepared<'a>, read_opts: crate::events::ReadOptions) -> Worker<'a, 'p> {
+        Worker {
+            eval: Evaluator::new(&prepared.engine),
+            prepared,
+            events: None,
+            read_opts,
+        }
+    }
+
+    fn event_eval(&mut self) -> &mut EventEvaluator<'p, 'a> {
+        let prepared = self.prepared;
+        self.events
+            .get_or_insert_with(|| EventEvaluator::new(prepared.program()))
+    }
+
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
         part.documents += 1;
         part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
-        let (findings, errors) = self.eval.eval_document(self.config_rules, doc);
+        let (findings, errors) = self.eval.eval_document(&self.prepared.config_rules, doc);
         part.inline
             .extend(crate::suppress::inline::bind(doc, &findings));
         part.findings.extend(findings);
@@ -144,13 +159,14 @@ impl Worker<'_, '_> {
                 }
                 if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
                     part.files -= 1;
+                    let read_opts = self.read_opts;
                     events::scan_stream(
-                        &mut self.events,
+                        self.event_eval(),
                         kind,
                         bytes,
                         stdin,
                         "<stdin>",
-                        &self.read_opts,
+                        &read_opts,
                         &mut part.events,
                     );
                     return part;
@@ -176,14 +192,17 @@ impl Worker<'_, '_> {
                     return part;
                 }
                 let shown = display(path);
-                if let events::Offer::Handled = events::scan_path(
-                    &mut self.events,
-                    path,
-                    &shown,
-                    &self.read_opts,
-                    &mut part.events,
-                ) {
-                    return part;
+                if events::sniff_file(path) {
+                    let read_opts = self.read_opts;
+                    if let events::Offer::Handled = events::scan_path(
+                        self.event_eval(),
+                        path,
+                        &shown,
+                        &read_opts,
+                        &mut part.events,
+                    ) {
+                        return part;
+                    }
                 }
                 part.files += 1;
                 match config::read_text(path) {
@@ -208,8 +227,83 @@ impl Worker<'_, '_> {
     }
 }
 
+/// Rules compiled for one scan configuration: built once, reusable for many scans (the
+/// example checker runs hundreds of tiny scans with one of these).
+pub struct Prepared<'a> {
+    pub set: &'a PolicySet,
+    engine: regorus::Engine,
+    config_rules: Vec<&'a Rule>,
+    event_rules: Vec<&'a Rule>,
+    use_index: bool,
+    use_rvm: bool,
+    /// Compiled on first use: a scan of templates alone never pays for the event pack.
+    program: std::sync::OnceLock<(EventProgram<'a>, Vec<Diagnostic>)>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(set: &'a PolicySet, opts: &ScanOptions) -> Prepared<'a> {
+        Prepared::with_engine(set, set.engine.clone(), opts)
+    }
+
+    /// Prepare with a different engine (e.g. the same policies with other parameters).
+    pub fn with_engine(
+        set: &'a PolicySet,
+        engine: regorus::Engine,
+        opts: &ScanOptions,
+    ) -> Prepared<'a> {
+        let pick = |kind: crate::contract::RuleKind| -> Vec<&'a Rule> {
+            set.rules
+                .iter()
+                .filter(|r| r.desc.kind == kind && opts.selected.contains(&r.desc.id))
+                .collect()
+        };
+        Prepared {
+            set,
+            config_rules: pick(crate::contract::RuleKind::Config),
+            event_rules: pick(crate::contract::RuleKind::Event),
+            engine,
+            use_index: !opts.no_prefilter,
+            use_rvm: !opts.interpreter_only,
+            program: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled event rules (compiled by the first caller; others wait for it).
+    pub fn program(&self) -> &EventProgram<'a> {
+        &self
+            .program
+            .get_or_init(|| {
+                EventProgram::prepare(
+                    &self.engine,
+                    self.event_rules.clone(),
+                    self.use_index,
+                    self.use_rvm,
+                )
+            })
+            .0
+    }
+
+    /// Problems found while compiling event rules, if they were compiled.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.program
+            .get()
+            .map(|(_, e)| e.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// Run a scan. Never panics on bad input; every problem is a diagnostic in the report.
-pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) -> ScanReport {
+pub fn scan(opts: &ScanOptions, set: &PolicySet, errors: Vec<Diagnostic>) -> ScanReport {
+    let prepared = Prepared::new(set, opts);
+    scan_prepared(&prepared, opts, errors)
+}
+
+/// Run a scan with rules prepared earlier.
+pub fn scan_prepared(
+    prepared: &Prepared<'_>,
+    opts: &ScanOptions,
+    mut errors: Vec<Diagnostic>,
+) -> ScanReport {
     let exclude = match discover::exclude_set(&opts.exclude) {
         Ok(g) => g,
         Err(d) => {
@@ -219,49 +313,35 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, mut errors: Vec<Diagnostic>) ->
     };
     let found = discover::discover(&opts.paths, &exclude, opts.follow_links);
     errors.extend(found.errors);
-    let config_rules: Vec<&Rule> = set
-        .rules
-        .iter()
-        .filter(|r| {
-            r.desc.kind == crate::contract::RuleKind::Config && opts.selected.contains(&r.desc.id)
-        })
-        .collect();
-    let event_rules: Vec<&Rule> = set
-        .rules
-        .iter()
-        .filter(|r| {
-            r.desc.kind == crate::contract::RuleKind::Event && opts.selected.contains(&r.desc.id)
-        })
-        .collect();
-    let (program, prog_errors) =
-        EventProgram::prepare(set, event_rules, !opts.no_prefilter, !opts.interpreter_only);
-    errors.extend(prog_errors);
     let read_opts = crate::events::ReadOptions {
         window: opts.window,
         ..Default::default()
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build();
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
-            .map_init(
-                || Worker {
-                    eval: Evaluator::new(&set.engine),
-                    config_rules: &config_rules,
-                    events: EventEvaluator::new(&program),
-                    read_opts,
-                },
-                |w, input| w.run(input),
-            )
+            .map_init(|| Worker::new(prepared, read_opts), |w, input| w.run(input))
             .reduce(Part::default, Part::merge)
     };
-    let part = match &pool {
-        Ok(pool) => pool.install(|| work(&found.inputs)),
-        Err(_) => work(&found.inputs),
+    // A single input needs no pool (the example checker scans one file at a time).
+    let part = if found.inputs.len() <= 1 || opts.threads == 1 {
+        let mut w = Worker::new(prepared, read_opts);
+        found
+            .inputs
+            .iter()
+            .map(|i| w.run(i))
+            .fold(Part::default(), Part::merge)
+    } else {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(|| work(&found.inputs)),
+            Err(_) => work(&found.inputs),
+        }
     };
-    finish(opts, set, part, errors, found.skipped)
+    errors.extend(prepared.errors());
+    finish(opts, prepared.set, part, errors, found.skipped)
 }
 
 fn finish(

@@ -52,10 +52,12 @@ pub struct Exceptions {
 }
 
 impl Default for Exceptions {
-    /// Inline suppressions on, nothing else (library callers that set no options).
+    /// No exceptions at all, for library callers that set no options: every finding is
+    /// reported. [`load`] builds them from a [`Request`] and the loaded rules (inline
+    /// suppressions need the rule names to be checked).
     fn default() -> Self {
         Exceptions {
-            inline: true,
+            inline: false,
             names: RuleNames::default(),
             waivers: None,
             baseline: None,

@@ -27,31 +27,44 @@ impl OneLineArchive {
     }
 }
 
+impl OneLineArchive {
+    fn refill(&mut self) -> bool {
+        self.pending.clear();
+        self.pos = 0;
+        if !self.started {
+            self.started = true;
+            self.pending.extend_from_slice(b"{\"Records\":[");
+        } else if self.remaining > 0 {
+            self.remaining -= 1;
+            self.pending.extend_from_slice(&self.record);
+            if self.remaining > 0 {
+                self.pending.push(b',');
+            }
+        } else if !self.finished {
+            self.finished = true;
+            self.pending.extend_from_slice(b"]}");
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
+/// Fills every read completely, across record boundaries, as a file or gzip decoder does, so
+/// records straddle the reader's buffer.
 impl Read for OneLineArchive {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.pos == self.pending.len() {
-            self.pending.clear();
-            self.pos = 0;
-            if !self.started {
-                self.started = true;
-                self.pending.extend_from_slice(b"{\"Records\":[");
-            } else if self.remaining > 0 {
-                self.remaining -= 1;
-                self.pending.extend_from_slice(&self.record);
-                if self.remaining > 0 {
-                    self.pending.push(b',');
-                }
-            } else if !self.finished {
-                self.finished = true;
-                self.pending.extend_from_slice(b"]}");
-            } else {
-                return Ok(0);
+        let mut written = 0;
+        while written < out.len() {
+            if self.pos == self.pending.len() && !self.refill() {
+                break;
             }
+            let n = (out.len() - written).min(self.pending.len() - self.pos);
+            out[written..written + n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
+            self.pos += n;
+            written += n;
         }
-        let n = out.len().min(self.pending.len() - self.pos);
-        out[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        Ok(written)
     }
 }
 
@@ -76,7 +89,8 @@ fn a_huge_single_line_is_read_with_memory_for_one_record() {
     assert_eq!(passed, count);
     assert_eq!(stats.records_read, count);
     assert_eq!(stats.bytes_decoded, total);
-    // The record buffer grew to hold one record (2,319 bytes), not the 32 MB line.
+    // Records straddling the read buffer are copied out whole: the record buffer grew to hold
+    // one record (2,319 bytes), not the 32 MB line.
     assert!(stats.peak_record_buffer >= record.len(), "{stats:?}");
     assert!(stats.peak_record_buffer < 2 * record.len(), "{stats:?}");
 }
@@ -191,6 +205,60 @@ fn nesting_depth_is_bounded() {
     assert_eq!(seen[0].line, 2);
 }
 
+/// The in-place fast path must give exactly what the copying scanner path gives.
+fn assert_same_as_slow_path(
+    bytes: &[u8],
+    kind: EventFileKind,
+    fast: &Result<ReadStats, Box<ReadFailure>>,
+    fast_seen: &[Seen],
+) {
+    crate::events::reader::tests::SLOW_PATH_ONLY.set(true);
+    let (slow, slow_seen) = read_bytes(bytes, kind, &ReadOptions::default());
+    crate::events::reader::tests::SLOW_PATH_ONLY.set(false);
+    assert_eq!(fast_seen, slow_seen);
+    let comparable = |r: &Result<ReadStats, Box<ReadFailure>>| match r {
+        Ok(s) => (
+            ReadStats {
+                peak_record_buffer: 0,
+                ..s.clone()
+            },
+            String::new(),
+        ),
+        Err(f) => (
+            ReadStats {
+                peak_record_buffer: 0,
+                ..f.stats.clone()
+            },
+            format!("{:?}", f.error),
+        ),
+    };
+    assert_eq!(comparable(fast), comparable(&slow));
+}
+
+#[test]
+fn fast_path_matches_the_scanning_path_on_every_fixture() {
+    let fixtures = [
+        (S3_FILE, EventFileKind::S3Records),
+        ("records-pretty.json", EventFileKind::S3Records),
+        ("records.jsonl", EventFileKind::JsonLines),
+        ("batches.jsonl", EventFileKind::JsonLines),
+        ("sequence.json", EventFileKind::JsonSequence),
+        ("broken-lines.jsonl", EventFileKind::JsonLines),
+        ("broken-element.json", EventFileKind::S3Records),
+        ("broken-structure.json", EventFileKind::S3Records),
+        ("truncated.json.gz", EventFileKind::S3Records),
+        (
+            "stratus/aws.defense-evasion.organizations-leave.json",
+            EventFileKind::RecordArray,
+        ),
+    ];
+    for (name, kind) in fixtures {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let (result, seen) = read_bytes(&bytes, kind, &ReadOptions::default());
+        assert_same_as_slow_path(&bytes, kind, &result, &seen);
+    }
+}
+
 /// xorshift64*: a deterministic generator so failures reproduce.
 fn next(state: &mut u64) -> u64 {
     *state ^= *state >> 12;
@@ -228,6 +296,7 @@ fn every_record_is_passed_or_skipped_under_random_corruption() {
                 }
             }
             let (result, seen) = read_bytes(&bytes, kind, &ReadOptions::default());
+            assert_same_as_slow_path(&bytes, kind, &result, &seen);
             let stats = match &result {
                 Ok(stats) => stats,
                 Err(failure) => &failure.stats,

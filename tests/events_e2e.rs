@@ -1,0 +1,231 @@
+//! Event scanning end to end (issue #3): every Stratus Red Team detonation whose technique a
+//! rule covers fires that rule; the prefilter and the bytecode VM change nothing; every record
+//! read is evaluated or counted as skipped.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use trailguard::contract::{ScanReport, Severity};
+use trailguard::policy::{self, LoadOptions, PolicySet};
+use trailguard::scan::{self, ScanOptions};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pack() -> PolicySet {
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    set
+}
+
+fn run(set: &PolicySet, paths: Vec<PathBuf>, tweak: impl FnOnce(&mut ScanOptions)) -> ScanReport {
+    let mut opts = ScanOptions {
+        paths,
+        fail_on: Some(Severity::Info),
+        threads: 2,
+        selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
+        ..Default::default()
+    };
+    tweak(&mut opts);
+    scan::scan(&opts, set, Vec::new())
+}
+
+/// Stratus technique file -> the rules that must fire on it (docs/event-rules.md).
+const STRATUS: &[(&str, &[&str])] = &[
+    (
+        "aws.credential-access.ec2-get-password-data",
+        &["TGE001", "TGE039"],
+    ),
+    (
+        "aws.credential-access.ec2-steal-instance-credentials",
+        &["TGE046"],
+    ),
+    (
+        "aws.credential-access.secretsmanager-batch-retrieve-secrets",
+        &["TGE040"],
+    ),
+    (
+        "aws.credential-access.secretsmanager-retrieve-secrets",
+        &["TGE040"],
+    ),
+    (
+        "aws.credential-access.ssm-retrieve-securestring-parameters",
+        &["TGE040"],
+    ),
+    (
+        "aws.defense-evasion.cloudtrail-delete",
+        &["TGE005", "TGE018"],
+    ),
+    (
+        "aws.defense-evasion.cloudtrail-event-selectors",
+        &["TGE018"],
+    ),
+    ("aws.defense-evasion.cloudtrail-stop", &["TGE005", "TGE018"]),
+    ("aws.defense-evasion.dns-delete-logs", &["TGE042"]),
+    (
+        "aws.defense-evasion.organizations-leave",
+        &["TGE001", "TGE015", "TGE041"],
+    ),
+    ("aws.defense-evasion.vpc-remove-flow-logs", &["TGE042"]),
+    (
+        "aws.discovery.ec2-download-user-data",
+        &["TGE001", "TGE047"],
+    ),
+    ("aws.execution.ec2-launch-unusual-instances", &["TGE001"]),
+    ("aws.execution.ec2-user-data", &["TGE047"]),
+    ("aws.execution.ssm-send-command", &["TGE046"]),
+    ("aws.execution.ssm-start-session", &["TGE046"]),
+    (
+        "aws.exfiltration.ec2-security-group-open-port-22-ingress",
+        &["TGE010", "TGE027"],
+    ),
+    ("aws.exfiltration.ec2-share-ami", &["TGE028"]),
+    ("aws.exfiltration.ec2-share-ebs-snapshot", &["TGE029"]),
+    ("aws.exfiltration.rds-share-snapshot", &["TGE030"]),
+    ("aws.impact.bedrock-invoke-model", &["TGE048"]),
+    ("aws.initial-access.console-login-without-mfa", &["TGE002"]),
+    ("aws.lateral-movement.ec2-instance-connect", &["TGE045"]),
+    (
+        "aws.lateral-movement.ec2-serial-console-send-ssh-public-key",
+        &["TGE045"],
+    ),
+    ("aws.persistence.iam-backdoor-role", &["TGE024"]),
+    ("aws.persistence.iam-backdoor-user", &["TGE021"]),
+    (
+        "aws.persistence.iam-create-admin-user",
+        &["TGE004", "TGE020", "TGE021", "TGE023"],
+    ),
+    (
+        "aws.persistence.iam-create-backdoor-role",
+        &["TGE004", "TGE023", "TGE024"],
+    ),
+    ("aws.persistence.iam-create-user-login-profile", &["TGE022"]),
+    ("aws.persistence.lambda-backdoor-function", &["TGE037"]),
+    ("aws.persistence.lambda-layer-extension", &["TGE036"]),
+    ("aws.persistence.lambda-overwrite-code", &["TGE036"]),
+    (
+        "aws.persistence.rolesanywhere-create-trust-anchor",
+        &["TGE044"],
+    ),
+    ("aws.persistence.sts-federation-token", &["TGE043"]),
+    (
+        "aws.privilege-escalation.iam-update-user-login-profile",
+        &["TGE022"],
+    ),
+];
+
+#[test]
+fn every_stratus_detonation_fires_its_rules_exactly() {
+    let set = pack();
+    let dir = root().join("tests/fixtures/stratus");
+    let report = run(&set, vec![dir.clone()], |_| {});
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let mut fired: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in &report.findings {
+        let file = f
+            .location
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".json")
+            .to_string();
+        fired.entry(file).or_default().insert(f.rule_id.clone());
+    }
+    assert_eq!(
+        fired.len(),
+        STRATUS.len(),
+        "files with findings: {:?}",
+        fired.keys()
+    );
+    for (file, rules) in STRATUS {
+        let want: BTreeSet<String> = rules.iter().map(|r| r.to_string()).collect();
+        assert_eq!(fired.get(*file), Some(&want), "{file}");
+    }
+}
+
+/// Findings as comparable text (order included).
+fn digest(r: &ScanReport) -> Vec<String> {
+    r.findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {:?} {} {}",
+                f.rule_id, f.location.path, f.location.record_index, f.fingerprint, f.message
+            )
+        })
+        .collect()
+}
+
+fn corpus() -> Vec<PathBuf> {
+    vec![
+        root().join("tests/fixtures/stratus"),
+        root().join("tests/fixtures/events"),
+        root().join("examples/events"),
+    ]
+}
+
+#[test]
+fn prefilter_is_an_optimisation_never_a_semantic() {
+    let set = pack();
+    let with = run(&set, corpus(), |_| {});
+    let without = run(&set, corpus(), |o| o.no_prefilter = true);
+    assert!(with.findings.len() > 150);
+    assert_eq!(digest(&with), digest(&without));
+    assert_eq!(with.errors, without.errors);
+}
+
+#[test]
+fn bytecode_vm_agrees_with_the_interpreter() {
+    let set = pack();
+    let vm = run(&set, corpus(), |_| {});
+    let interp = run(&set, corpus(), |o| {
+        o.interpreter_only = true;
+        o.no_prefilter = true;
+    });
+    assert_eq!(digest(&vm), digest(&interp));
+}
+
+#[test]
+fn every_record_read_is_evaluated_or_skipped_with_a_reason() {
+    let set = pack();
+    let r = run(&set, corpus(), |_| {});
+    let ev = r.summary.events.as_ref().expect("event stats");
+    let skipped: u64 = ev.records_skipped.values().sum();
+    assert!(ev.records_read > 300);
+    assert_eq!(ev.records_read, ev.records_evaluated + skipped, "{ev:?}");
+    // The malformed fixtures are counted, not silently dropped.
+    assert!(
+        ev.records_skipped.get("unparseable").copied().unwrap_or(0) > 0,
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn time_window_skips_and_prunes() {
+    let set = pack();
+    let bound = |s: &str| trailguard::events::Timestamp::parse_bound(s).unwrap();
+    let r = run(&set, vec![root().join("examples/events")], |o| {
+        o.window.since = Some(bound("2024-08-01"));
+        o.window.until = Some(bound("2024-08-02"));
+    });
+    let ev = r.summary.events.as_ref().unwrap();
+    // A file under day D holds records from [D-1, D+1) (one day of delivery slack): the files
+    // under 07/30 and 07/31 cannot hold 08-01 records and are never opened; 08/01 and 08/02 are.
+    assert_eq!(ev.files_pruned, 2, "{ev:?}");
+    assert_eq!(ev.files, 3, "two S3 files and the JSON Lines file are read");
+    assert!(
+        ev.records_skipped
+            .get("outside-time-window")
+            .copied()
+            .unwrap_or(0)
+            > 0
+    );
+    for f in &r.findings {
+        let when = f.evidence["when"].as_str().unwrap();
+        assert!(when.starts_with("2024-08-01"), "{when}");
+    }
+}
