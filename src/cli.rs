@@ -90,12 +90,12 @@ pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// Fail (exit 1) when a finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Info)]
-    pub fail_on: FailOn,
+    /// Output format [default: human]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Fail (exit 1) when a finding is at or above this severity [default: info]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Only run these rules: ids, names or id prefixes (comma-separated or repeated)
     #[arg(long, value_name = "RULES")]
     pub select: Vec<String>,
@@ -136,6 +136,32 @@ pub struct ScanArgs {
     pub policies: PolicyArgs,
     #[command(flatten)]
     pub ci: CiOutputArgs,
+    /// Boxed: keeps `Command::Scan` close in size to the other subcommands.
+    #[command(flatten)]
+    pub settings: Box<SettingsArgs>,
+}
+
+/// `trailguard.toml` and exceptions (docs/configuration.md, docs/suppressions.md).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SettingsArgs {
+    /// Settings file [default: trailguard.toml in the working directory or an ancestor]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any trailguard.toml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Waiver file [default: .trailguard/waivers.yaml in the working directory or an ancestor]
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// Do not apply inline suppressions (`trailguard:ignore` in the scanned files)
+    #[arg(long)]
+    pub no_ignores: bool,
+    /// Findings whose fingerprint is in this baseline are reported but do not fail the run
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to this baseline file (they then do not fail this run)
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -256,8 +282,28 @@ fn write_or_quiet(result: std::io::Result<()>) -> i32 {
     }
 }
 
-fn run_scan(args: ScanArgs) -> i32 {
-    let (set, mut errors) = policy::load(&load_options(&args.policies));
+fn run_scan(mut args: ScanArgs) -> i32 {
+    // trailguard.toml fills what the command line left unset; its mistakes stop the run.
+    let (settings, mut bad_settings) = crate::settings::merge::for_scan(&mut args);
+    let (mut set, mut errors) = policy::load(&load_options(&args.policies));
+    if let Some(s) = &settings {
+        bad_settings.extend(crate::settings::merge::apply_rules(s, &mut set));
+    }
+    if !bad_settings.is_empty() {
+        bad_settings.sort_by_key(|d| (d.line, d.column));
+        print_fatal(&bad_settings);
+        return 2;
+    }
+    let (exceptions, exception_errors) = crate::suppress::load(
+        &crate::suppress::Request {
+            no_ignores: args.settings.no_ignores,
+            waivers: args.settings.waivers.clone(),
+            baseline: args.settings.baseline.clone(),
+            write_baseline: args.settings.write_baseline.clone(),
+        },
+        &set.rules,
+    );
+    errors.extend(exception_errors);
     let selected = match scan::select::resolve(&set.rules, &args.select, &args.ignore) {
         Ok(s) => s,
         Err(mut e) => {
@@ -266,7 +312,7 @@ fn run_scan(args: ScanArgs) -> i32 {
             return 2;
         }
     };
-    let fail_on = match args.fail_on {
+    let fail_on = match args.fail_on.unwrap_or(FailOn::Info) {
         FailOn::Critical => Some(Severity::Critical),
         FailOn::High => Some(Severity::High),
         FailOn::Medium => Some(Severity::Medium),
@@ -302,6 +348,7 @@ fn run_scan(args: ScanArgs) -> i32 {
         window,
         no_prefilter: args.no_prefilter,
         interpreter_only: args.interpreter_only,
+        exceptions,
         paths: args.paths.clone(),
         exclude: args.exclude.clone(),
         follow_links: args.follow_links,
@@ -318,7 +365,13 @@ fn run_scan(args: ScanArgs) -> i32 {
         ..Default::default()
     };
     let ctx = ci::RenderContext::new(&set, Some(&opts.selected), &args.ci, human);
-    ci::emit(&report, args.format, &args.ci, &ctx, code)
+    ci::emit(
+        &report,
+        args.format.unwrap_or(OutputFormat::Human),
+        &args.ci,
+        &ctx,
+        code,
+    )
 }
 
 fn run_rules(args: RulesArgs) -> i32 {

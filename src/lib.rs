@@ -12,4 +12,6 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod scan;
+pub mod settings;
+pub mod suppress;
 pub mod syntax;

@@ -318,6 +318,11 @@ pub struct Document {
     pub event_data_stores: Vec<EventDataStore>,
     /// Every S3 bucket in the document (also reachable from trails through `bucket`).
     pub buckets: Vec<Bucket>,
+    /// Inline suppressions written in the source (`Metadata: trailguard: ignore`,
+    /// `# trailguard:ignore`). Not part of the policy input: policies judge the configuration,
+    /// the scanner applies exceptions afterwards (docs/suppressions.md).
+    #[serde(skip)]
+    pub suppressions: Vec<crate::suppress::InlineSuppression>,
 }
 
 impl Document {
@@ -329,6 +334,7 @@ impl Document {
             trails: Vec::new(),
             event_data_stores: Vec::new(),
             buckets: Vec::new(),
+            suppressions: Vec::new(),
         }
     }
 }

@@ -103,5 +103,6 @@ pub fn adapt(path: &str, root: &Node) -> Adapted {
         doc.event_data_stores.push(store);
     }
     errors.append(&mut cx.errors);
+    doc.suppressions = crate::suppress::inline::from_cloudformation(path, root);
     Adapted::Document(doc, errors)
 }

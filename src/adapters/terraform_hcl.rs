@@ -24,17 +24,21 @@ use std::collections::{HashMap, HashSet};
 /// line and column; the other files are still read.
 pub fn adapt_module(dir: &str, files: &[(String, String)]) -> Adapted {
     let mut errors = Vec::new();
+    let mut suppressions = Vec::new();
     // Primary files first, then override files, each in lexical order (Terraform's order).
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| (is_override(&a.0), &a.0).cmp(&(is_override(&b.0), &b.0)));
     let parsed: Vec<File> = sorted
         .into_iter()
         .filter_map(|(path, text)| match hcl_edit::parser::parse_body(text) {
-            Ok(body) => Some(File {
-                path,
-                lines: Lines::new(text),
-                body,
-            }),
+            Ok(body) => {
+                suppressions.extend(crate::suppress::inline::from_hcl(path, text, &body));
+                Some(File {
+                    path,
+                    lines: Lines::new(text),
+                    body,
+                })
+            }
             Err(e) => {
                 let loc = e.location();
                 errors.push(InputError::at(
@@ -122,7 +126,8 @@ pub fn adapt_module(dir: &str, files: &[(String, String)]) -> Adapted {
             });
         }
     }
-    let (doc, build_errors) = terraform::build(Format::TerraformHcl, dir, &resources);
+    let (mut doc, build_errors) = terraform::build(Format::TerraformHcl, dir, &resources);
+    doc.suppressions = suppressions;
     errors.extend(build_errors);
     Adapted::Document(doc, errors)
 }

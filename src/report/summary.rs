@@ -19,6 +19,7 @@ pub fn render(s: &Summary, paint: Paint, width: usize, out: &mut dyn Write) -> i
         lines.extend(accounting_mismatch(events));
     }
     lines.push(findings_line(s, paint));
+    lines.extend(exceptions_line(s));
     let mut tail = Vec::new();
     if s.skipped_files > 0 {
         tail.push(format!(
@@ -104,6 +105,30 @@ fn findings_line(s: &Summary, paint: Paint) -> String {
     } else {
         format!("{found}: {}.", parts.join(", "))
     }
+}
+
+/// Exceptions, so a reader of the terminal output knows findings were set aside, and where to
+/// see them (the JSON report lists each suppressed finding with its reason).
+fn exceptions_line(s: &Summary) -> Option<String> {
+    let mut parts = Vec::new();
+    if s.baselined > 0 {
+        let (is, does) = if s.baselined == 1 {
+            ("is", "does")
+        } else {
+            ("are", "do")
+        };
+        parts.push(format!(
+            "{} of them {is} in the baseline and {does} not fail the run",
+            s.baselined
+        ));
+    }
+    if s.suppressed > 0 {
+        parts.push(format!(
+            "{} suppressed by inline suppressions or waivers (listed with reasons in --format json)",
+            count(s.suppressed, "finding", "findings")
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("{}.", parts.join("; ")))
 }
 
 /// The verdict, mirroring [`super::exit_code`]: an error wins over findings.

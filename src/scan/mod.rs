@@ -39,6 +39,8 @@ pub struct ScanOptions {
     pub no_prefilter: bool,
     /// Evaluate event rules on the interpreter only (differential tests against the RVM).
     pub interpreter_only: bool,
+    /// Inline suppressions, waivers and baseline, applied after evaluation (`crate::suppress`).
+    pub exceptions: crate::suppress::Exceptions,
 }
 
 /// What one input contributed.
@@ -51,6 +53,8 @@ struct Part {
     documents: u64,
     resources: u64,
     events: events::EventPart,
+    /// Inline suppressions of the documents evaluated, bound to their findings.
+    inline: Vec<crate::suppress::Bound>,
 }
 
 impl Part {
@@ -62,6 +66,7 @@ impl Part {
         self.files += other.files;
         self.documents += other.documents;
         self.resources += other.resources;
+        self.inline.extend(other.inline);
         self
     }
 }
@@ -114,6 +119,8 @@ impl<'a, 'p> Worker<'a, 'p> {
         part.documents += 1;
         part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
         let (findings, errors) = self.eval.eval_document(&self.prepared.config_rules, doc);
+        part.inline
+            .extend(crate::suppress::inline::bind(doc, &findings));
         part.findings.extend(findings);
         part.errors.extend(errors);
     }
@@ -365,6 +372,7 @@ fn finish(
         documents,
         resources,
         events: ev,
+        inline,
     } = part;
     findings.extend(ev.findings);
     errors.extend(ev.errors);
@@ -386,6 +394,14 @@ fn finish(
         Some(id) => seen_events.insert((f.rule_id.clone(), id.clone(), f.fingerprint.clone())),
         None => true,
     });
+    // Exceptions: suppressed findings leave the gate (kept in `suppressed`), the rest get their
+    // baseline state. Problems with exceptions are errors.
+    let applied = crate::suppress::apply(&opts.exceptions, inline, &mut findings);
+    errors.extend(applied.errors);
+    let baselined = findings
+        .iter()
+        .filter(|f| f.baseline_state == Some(crate::contract::BaselineState::Unchanged))
+        .count() as u64;
     let has_events = ev.stats.files > 0 || ev.stats.files_pruned > 0;
     let event_stats = has_events.then_some(ev.stats);
     errors.extend(part_errors);
@@ -402,9 +418,11 @@ fn finish(
             .entry(f.severity.as_str().to_string())
             .or_default() += 1;
     }
-    let failed = opts
-        .fail_on
-        .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    let failed = opts.fail_on.is_some_and(|t| {
+        findings.iter().any(|f| {
+            f.severity >= t && f.baseline_state != Some(crate::contract::BaselineState::Unchanged)
+        })
+    });
     let summary = Summary {
         files_scanned: files + event_stats.as_ref().map_or(0, |e| e.files),
         documents,
@@ -418,8 +436,8 @@ fn finish(
         by_severity,
         skipped_files: skipped.len() as u64,
         errors: errors.len() as u64,
-        suppressed: 0,
-        baselined: 0,
+        suppressed: applied.suppressed.len() as u64,
+        baselined,
         events: event_stats,
         failed,
     };
@@ -427,7 +445,7 @@ fn finish(
         version: REPORT_VERSION,
         tool: ToolInfo::current(),
         findings,
-        suppressed: Vec::new(),
+        suppressed: applied.suppressed,
         errors,
         skipped,
         summary,
