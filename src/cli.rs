@@ -348,6 +348,7 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         window,
         no_prefilter: args.no_prefilter,
         interpreter_only: args.interpreter_only,
+        progress: std::io::stderr().is_terminal() && !args.quiet,
         exceptions,
         paths: args.paths.clone(),
         exclude: args.exclude.clone(),

@@ -1,6 +1,7 @@
 //! Drives one event source through the reader, the prefilter and the event rules, keeping the
 //! record accounting (`read == evaluated + skipped`) and the time range covered.
 
+use super::progress::Progress;
 use crate::contract::{Diagnostic, EventStats, Finding};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, RuleHits};
@@ -86,10 +87,18 @@ struct FileScan<'e, 'p, 'a> {
     rule_errors: Vec<(usize, String)>,
     first: Option<String>,
     last: Option<String>,
+    progress: &'e Progress,
+    pending: (u64, u64),
 }
 
 impl FileScan<'_, '_, '_> {
     fn record(&mut self, rec: Record<'_>) -> ControlFlow<()> {
+        self.pending.0 += 1;
+        self.pending.1 += rec.raw.len() as u64;
+        if self.pending.0 >= super::progress::BATCH {
+            self.progress.records(self.pending.0, self.pending.1);
+            self.pending = (0, 0);
+        }
         if let Some(t) = rec.header.event_time.as_deref() {
             if self.first.as_deref().is_none_or(|f| t < f) {
                 self.first = Some(t.to_string());
@@ -231,6 +240,7 @@ pub fn scan_path(
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
+    progress: &Progress,
 ) -> Offer {
     let mut fs = FileScan {
         eval,
@@ -240,6 +250,8 @@ pub fn scan_path(
         rule_errors: Vec::new(),
         first: None,
         last: None,
+        progress,
+        pending: (0, 0),
     };
     match events::read_path(path, opts, |r| fs.record(r)) {
         Ok(FileOutcome::Read { stats, .. }) => {
@@ -271,6 +283,7 @@ pub fn scan_stream(
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
+    progress: &Progress,
 ) {
     let mut fs = FileScan {
         eval,
@@ -280,6 +293,8 @@ pub fn scan_stream(
         rule_errors: Vec::new(),
         first: None,
         last: None,
+        progress,
+        pending: (0, 0),
     };
     match events::read_records(std::io::Cursor::new(head).chain(rest), kind, opts, |r| {
         fs.record(r)

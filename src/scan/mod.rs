@@ -5,6 +5,7 @@ pub mod config;
 pub mod discover;
 pub mod events;
 pub mod examples;
+pub mod progress;
 pub mod select;
 
 use crate::adapters::{Adapted, InputError};
@@ -37,6 +38,8 @@ pub struct ScanOptions {
     /// Event prefilter off: every record is offered to every event rule (for tests that prove
     /// the prefilter changes nothing).
     pub no_prefilter: bool,
+    /// Draw a progress bar on stderr (the CLI sets this on a terminal without `--quiet`).
+    pub progress: bool,
     /// Evaluate event rules on the interpreter only (differential tests against the RVM).
     pub interpreter_only: bool,
     /// Inline suppressions, waivers and baseline, applied after evaluation (`crate::suppress`).
@@ -92,10 +95,15 @@ struct Worker<'a, 'p> {
     prepared: &'p Prepared<'a>,
     events: Option<EventEvaluator<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
+    progress: &'p progress::Progress,
 }
 
 impl<'a, 'p> Worker<'a, 'p> {
-    fn new(prepared: &'p Prepared<'a>, read_opts: crate::events::ReadOptions) -> Worker<'a, 'p> {
+    fn new(
+        prepared: &'p Prepared<'a>,
+        read_opts: crate::events::ReadOptions,
+        progress: &'p progress::Progress,
+    ) -> Worker<'a, 'p> {
         let eval = if prepared.aggregate {
             Evaluator::with_aggregate(&prepared.engine)
         } else {
@@ -106,6 +114,7 @@ impl<'a, 'p> Worker<'a, 'p> {
             prepared,
             events: None,
             read_opts,
+            progress,
         }
     }
 
@@ -165,6 +174,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                 if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
                     part.files -= 1;
                     let read_opts = self.read_opts;
+                    let progress = self.progress;
                     events::scan_stream(
                         self.event_eval(),
                         kind,
@@ -173,6 +183,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                         "<stdin>",
                         &read_opts,
                         &mut part.events,
+                        progress,
                     );
                     return part;
                 }
@@ -199,12 +210,14 @@ impl<'a, 'p> Worker<'a, 'p> {
                 let shown = display(path);
                 if events::sniff_file(path) {
                     let read_opts = self.read_opts;
+                    let progress = self.progress;
                     if let events::Offer::Handled = events::scan_path(
                         self.event_eval(),
                         path,
                         &shown,
                         &read_opts,
                         &mut part.events,
+                        progress,
                     ) {
                         return part;
                     }
@@ -330,15 +343,23 @@ pub fn scan_prepared(
         window: opts.window,
         ..Default::default()
     };
+    let progress = progress::Progress::new(opts.progress, found.inputs.len() as u64);
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
-            .map_init(|| Worker::new(prepared, read_opts), |w, input| w.run(input))
+            .map_init(
+                || Worker::new(prepared, read_opts, &progress),
+                |w, input| {
+                    let part = w.run(input);
+                    progress.input_done();
+                    part
+                },
+            )
             .reduce(Part::default, Part::merge)
     };
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
-        let mut w = Worker::new(prepared, read_opts);
+        let mut w = Worker::new(prepared, read_opts, &progress);
         found
             .inputs
             .iter()
@@ -353,6 +374,7 @@ pub fn scan_prepared(
             Err(_) => work(&found.inputs),
         }
     };
+    progress.finish();
     errors.extend(prepared.errors());
     finish(opts, prepared.set, part, errors, found.skipped)
 }
