@@ -164,11 +164,54 @@ management_probe(read_only) := {"eventCategory": "Management", "readOnly": read_
 
 data_probe(type, read_only) := {"eventCategory": "Data", "resources.type": type, "readOnly": read_only}
 
-# Some object inside `x` is an unknown marker `{"unknown": "<expr>"}`.
-contains_unknown(x) if {
-	walk(x, [_, v])
+# An unknown marker `{"unknown": "<expr>"}` (a value the adapter could not resolve).
+is_unknown(v) if {
 	is_object(v)
 	"unknown" in object.keys(v)
+}
+
+# Some value inside a selector list `sels` is an unknown marker. Selectors are at most four
+# levels deep (selector -> key -> list -> object -> list), so the levels are spelled out rather
+# than using `walk`, which the regorus bytecode compiler does not support.
+contains_unknown(sels) if {
+	some s in sels
+	is_unknown(s)
+}
+
+contains_unknown(sels) if {
+	some s in sels
+	some v in s
+	is_unknown(v)
+}
+
+contains_unknown(sels) if {
+	some s in sels
+	some v in s
+	is_array(v)
+	some w in v
+	is_unknown(w)
+}
+
+contains_unknown(sels) if {
+	some s in sels
+	some v in s
+	is_array(v)
+	some w in v
+	is_object(w)
+	some y in w
+	is_unknown(y)
+}
+
+contains_unknown(sels) if {
+	some s in sels
+	some v in s
+	is_array(v)
+	some w in v
+	is_object(w)
+	some y in w
+	is_array(y)
+	some z in y
+	is_unknown(z)
 }
 
 # The trail's selectors can be judged: at least one selector field has a value and nothing in

@@ -11,6 +11,23 @@ use serde_json::Value;
 pub struct Evaluator {
     engine: regorus::Engine,
     aggregate: bool,
+    /// The aggregate compiled to bytecode, when it compiles (≈5x the interpreter here).
+    vm: Option<regorus::rvm::vm::RegoVM>,
+}
+
+/// Per-document instruction budget for config rules on the bytecode VM: stops a runaway policy
+/// (the scan goes on with the interpreter, whose time limit then names the rule).
+pub const CONFIG_MAX_INSTRUCTIONS: usize = 50_000_000;
+
+/// Compile the aggregate module of `engine` (see [`add_aggregate`]) to bytecode.
+pub fn compile_aggregate(
+    engine: &regorus::Engine,
+) -> Option<std::sync::Arc<regorus::rvm::program::Program>> {
+    let mut engine = engine.clone();
+    let cp = engine
+        .compile_with_entrypoint(&AGGREGATE_ENTRY.into())
+        .ok()?;
+    regorus::languages::rego::compiler::Compiler::compile_from_policy(&cp, &[AGGREGATE_ENTRY]).ok()
 }
 
 /// Entry of the generated module that evaluates every selected config rule in one query.
@@ -47,15 +64,27 @@ impl Evaluator {
         Evaluator {
             engine: engine.clone(),
             aggregate: false,
+            vm: None,
         }
     }
 
     /// An evaluator whose engine holds the aggregate module for exactly the rules it will be
-    /// given (see [`add_aggregate`]).
-    pub fn with_aggregate(engine: &regorus::Engine) -> Evaluator {
+    /// given (see [`add_aggregate`]), optionally with that module compiled to bytecode.
+    pub fn with_aggregate(
+        engine: &regorus::Engine,
+        program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
+    ) -> Evaluator {
+        let vm = program.and_then(|p| {
+            let mut vm = regorus::rvm::vm::RegoVM::new();
+            vm.load_program(p);
+            vm.set_data(engine.get_data()).ok()?;
+            vm.set_max_instructions(CONFIG_MAX_INSTRUCTIONS);
+            Some(vm)
+        });
         Evaluator {
             engine: engine.clone(),
             aggregate: true,
+            vm,
         }
     }
 
@@ -85,6 +114,17 @@ impl Evaluator {
                 return (findings, errors);
             }
         };
+        if let Some(vm) = &mut self.vm {
+            vm.set_input(input.clone());
+            if let Ok(all) = vm.execute_entry_point_by_index(0)
+                && let Some(per_rule) = aggregate_items(&all, rules.len())
+            {
+                for (rule, items) in rules.iter().zip(per_rule) {
+                    collect(rule, doc, items, &mut findings, &mut errors);
+                }
+                return (findings, errors);
+            }
+        }
         self.engine.set_input(input);
         if self.aggregate
             && let Ok(all) = self.engine.eval_rule(AGGREGATE_ENTRY.to_string())

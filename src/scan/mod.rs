@@ -38,9 +38,12 @@ pub struct ScanOptions {
     /// Event prefilter off: every record is offered to every event rule (for tests that prove
     /// the prefilter changes nothing).
     pub no_prefilter: bool,
+    /// Evaluate config rules on the bytecode VM (experimental: the interpreter is the default
+    /// until the pack passes the differential test on the VM).
+    pub config_bytecode: bool,
     /// Draw a progress bar on stderr (the CLI sets this on a terminal without `--quiet`).
     pub progress: bool,
-    /// Evaluate event rules on the interpreter only (differential tests against the RVM).
+    /// Evaluate rules on the interpreter only, not the bytecode VM (differential tests).
     pub interpreter_only: bool,
     /// Inline suppressions, waivers and baseline, applied after evaluation (`crate::suppress`).
     pub exceptions: crate::suppress::Exceptions,
@@ -105,7 +108,7 @@ impl<'a, 'p> Worker<'a, 'p> {
         progress: &'p progress::Progress,
     ) -> Worker<'a, 'p> {
         let eval = if prepared.aggregate {
-            Evaluator::with_aggregate(&prepared.engine)
+            Evaluator::with_aggregate(&prepared.engine, prepared.config_program.clone())
         } else {
             Evaluator::new(&prepared.engine)
         };
@@ -254,6 +257,7 @@ pub struct Prepared<'a> {
     event_rules: Vec<&'a Rule>,
     event_engine: regorus::Engine,
     aggregate: bool,
+    config_program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
     use_index: bool,
     use_rvm: bool,
     /// Compiled on first use: a scan of templates alone never pays for the event pack.
@@ -281,6 +285,11 @@ impl<'a> Prepared<'a> {
         // The event program is compiled from a clone taken before the aggregate module exists.
         let event_engine = engine.clone();
         let aggregate = crate::policy::eval::add_aggregate(&mut engine, &config_rules);
+        let config_program = if aggregate && opts.config_bytecode && !opts.interpreter_only {
+            crate::policy::eval::compile_aggregate(&engine)
+        } else {
+            None
+        };
         Prepared {
             set,
             config_rules,
@@ -288,6 +297,7 @@ impl<'a> Prepared<'a> {
             engine,
             event_engine,
             aggregate,
+            config_program,
             use_index: !opts.no_prefilter,
             use_rvm: !opts.interpreter_only,
             program: std::sync::OnceLock::new(),
