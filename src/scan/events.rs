@@ -274,12 +274,11 @@ pub fn scan_path(
     }
 }
 
-/// Read an already-opened stream (stdin) whose first bytes are `head`.
+/// Read an already-opened stream (stdin), its sniffed head chained back in front.
 pub fn scan_stream(
     eval: &mut EventEvaluator<'_, '_>,
     kind: events::EventFileKind,
-    head: Vec<u8>,
-    rest: impl Read,
+    source: impl Read,
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
@@ -296,9 +295,7 @@ pub fn scan_stream(
         progress,
         pending: (0, 0),
     };
-    match events::read_records(std::io::Cursor::new(head).chain(rest), kind, opts, |r| {
-        fs.record(r)
-    }) {
+    match events::read_records(source, kind, opts, |r| fs.record(r)) {
         Ok(stats) => finish_file(fs, &stats),
         Err(failure) => {
             fs.part.errors.push(failure.to_diagnostic(shown));

@@ -181,8 +181,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                     events::scan_stream(
                         self.event_eval(),
                         kind,
-                        bytes,
-                        stdin,
+                        std::io::Cursor::new(bytes).chain(stdin),
                         "<stdin>",
                         &read_opts,
                         &mut part.events,
