@@ -273,11 +273,25 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// A closed pipe (`| head`), also when a serializer wrapped the I/O error.
+pub(crate) fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+        || e.get_ref().is_some_and(|inner| {
+            inner
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+                || inner
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(is_broken_pipe)
+        })
+}
+
 fn write_or_quiet(result: std::io::Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         // A closed pipe (`| head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
             2
