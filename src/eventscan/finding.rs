@@ -3,6 +3,7 @@
 
 use crate::contract::{Finding, Location, fingerprint};
 use crate::policy::Rule;
+use crate::policy::deny::DenyEntry;
 use serde_json::{Map, Value, json};
 
 /// Where a record was read from.
@@ -115,22 +116,13 @@ pub fn build(
     record: &Value,
     loc: &RecordLoc,
 ) -> Result<Finding, String> {
-    let obj = item
-        .as_object()
-        .ok_or_else(|| format!("expected an object, got {item}"))?;
-    let message = obj
-        .get("msg")
-        .and_then(Value::as_str)
-        .ok_or("missing string `msg`")?
-        .to_string();
+    let entry = DenyEntry::parse(item)?;
     let event_id = record
         .get("eventID")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let resource = match obj.get("resource") {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => pick(record, &["userIdentity", "arn"])
+    let resource = entry.resource.unwrap_or_else(|| {
+        pick(record, &["userIdentity", "arn"])
             .and_then(|v| v.as_str().map(str::to_string))
             .or_else(|| {
                 record
@@ -138,14 +130,10 @@ pub fn build(
                     .and_then(Value::as_str)
                     .map(|a| format!("account {a}"))
             })
-            .unwrap_or_else(|| "unknown principal".to_string()),
-    };
-    let key = obj
-        .get("key")
-        .map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string))
-        .unwrap_or_default();
+            .unwrap_or_else(|| "unknown principal".to_string())
+    });
     let mut evidence = context(record);
-    if let (Some(e), Value::Object(m)) = (obj.get("evidence"), &mut evidence) {
+    if let (Some(e), Value::Object(m)) = (entry.evidence, &mut evidence) {
         m.insert("details".into(), e.clone());
     }
     // Identity of an event finding: the rule and the event (its eventID is unique per event);
@@ -154,26 +142,15 @@ pub fn build(
         .clone()
         .unwrap_or_else(|| format!("{}#{}", loc.path, loc.index));
     let line = loc.line.unwrap_or(1);
-    Ok(Finding {
-        rule_id: rule.desc.id.clone(),
-        rule_name: rule.desc.name.clone(),
-        severity: rule.desc.severity,
-        kind: rule.desc.kind,
-        title: rule.desc.title.clone(),
-        message,
-        resource,
-        location: Location {
-            path: loc.path.clone(),
-            start_line: line,
-            start_column: 1,
-            end_line: line,
-            end_column: 1,
-            record_index: Some(loc.index),
-            event_id,
-        },
-        compliance: rule.desc.compliance.clone(),
-        evidence,
-        fingerprint: fingerprint(&[&rule.desc.id, &identity, &key]),
-        baseline_state: None,
-    })
+    let location = Location {
+        path: loc.path.clone(),
+        start_line: line,
+        start_column: 1,
+        end_line: line,
+        end_column: 1,
+        record_index: Some(loc.index),
+        event_id,
+    };
+    let fingerprint = fingerprint(&[&rule.desc.id, &identity, &entry.key]);
+    Ok(rule.finding(entry.msg, resource, location, evidence, fingerprint))
 }

@@ -4,6 +4,7 @@
 //! so evaluation needs no locks and its result does not depend on scheduling.
 
 use super::Rule;
+use super::deny::DenyEntry;
 use crate::contract::{Diagnostic, Finding, Location, fingerprint};
 use crate::model::Document;
 use serde_json::Value;
@@ -222,26 +223,17 @@ pub fn deny_items(v: &regorus::Value) -> Vec<Value> {
 }
 
 fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, String> {
-    let obj = item
-        .as_object()
-        .ok_or_else(|| format!("expected an object, got {item}"))?;
-    let message = obj
-        .get("msg")
-        .and_then(Value::as_str)
-        .ok_or("missing string `msg`")?
-        .to_string();
-    let resource = match obj.get("resource") {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => doc.path.clone(),
-    };
-    let loc = obj.get("loc").and_then(Value::as_object);
+    let entry = DenyEntry::parse(item)?;
+    let resource = entry.resource.unwrap_or_else(|| doc.path.clone());
     let num = |k: &str| {
-        loc.and_then(|l| l.get(k))
+        entry
+            .loc
+            .and_then(|l| l.get(k))
             .and_then(Value::as_u64)
             .map(|n| n as u32)
     };
-    let path = loc
+    let path = entry
+        .loc
         .and_then(|l| l.get("path"))
         .and_then(Value::as_str)
         .unwrap_or(&doc.path)
@@ -257,26 +249,10 @@ fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, Stri
         record_index: None,
         event_id: None,
     };
-    let key = obj
-        .get("key")
-        .map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string))
-        .unwrap_or_default();
-    let evidence = obj
-        .get("evidence")
+    let evidence = entry
+        .evidence
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
-    Ok(Finding {
-        rule_id: rule.desc.id.clone(),
-        rule_name: rule.desc.name.clone(),
-        severity: rule.desc.severity,
-        kind: rule.desc.kind,
-        title: rule.desc.title.clone(),
-        message,
-        fingerprint: fingerprint(&[&rule.desc.id, &doc.path, &resource, &key]),
-        resource,
-        location,
-        compliance: rule.desc.compliance.clone(),
-        evidence,
-        baseline_state: None,
-    })
+    let fingerprint = fingerprint(&[&rule.desc.id, &doc.path, &resource, &entry.key]);
+    Ok(rule.finding(entry.msg, resource, location, evidence, fingerprint))
 }

@@ -5,6 +5,7 @@
 //! examples. This module only knows the contract (a `deny` set under the rule's package).
 
 pub mod catalog;
+pub mod deny;
 pub mod eval;
 pub mod metadata;
 pub mod testing;

@@ -91,7 +91,26 @@ struct FileScan<'e, 'p, 'a> {
     pending: (u64, u64),
 }
 
-impl FileScan<'_, '_, '_> {
+impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
+    fn new(
+        eval: &'e mut EventEvaluator<'p, 'a>,
+        shown: &'e str,
+        part: &'e mut EventPart,
+        progress: &'e Progress,
+    ) -> Self {
+        FileScan {
+            eval,
+            shown,
+            part,
+            hits: Vec::new(),
+            rule_errors: Vec::new(),
+            first: None,
+            last: None,
+            progress,
+            pending: (0, 0),
+        }
+    }
+
     fn record(&mut self, rec: Record<'_>) -> ControlFlow<()> {
         self.pending.0 += 1;
         self.pending.1 += rec.raw.len() as u64;
@@ -242,17 +261,7 @@ pub fn scan_path(
     part: &mut EventPart,
     progress: &Progress,
 ) -> Offer {
-    let mut fs = FileScan {
-        eval,
-        shown,
-        part,
-        hits: Vec::new(),
-        rule_errors: Vec::new(),
-        first: None,
-        last: None,
-        progress,
-        pending: (0, 0),
-    };
+    let mut fs = FileScan::new(eval, shown, part, progress);
     match events::read_path(path, opts, |r| fs.record(r)) {
         Ok(FileOutcome::Read { stats, .. }) => {
             finish_file(fs, &stats);
@@ -284,17 +293,7 @@ pub fn scan_stream(
     part: &mut EventPart,
     progress: &Progress,
 ) {
-    let mut fs = FileScan {
-        eval,
-        shown,
-        part,
-        hits: Vec::new(),
-        rule_errors: Vec::new(),
-        first: None,
-        last: None,
-        progress,
-        pending: (0, 0),
-    };
+    let mut fs = FileScan::new(eval, shown, part, progress);
     match events::read_records(source, kind, opts, |r| fs.record(r)) {
         Ok(stats) => finish_file(fs, &stats),
         Err(failure) => {

@@ -1,0 +1,64 @@
+//! The `deny` entry contract shared by config and event rules: `{"msg", "resource"?, "loc"?,
+//! "key"?, "evidence"?}`, and the finding a rule's descriptor turns it into.
+
+use super::Rule;
+use crate::contract::{Finding, Location};
+use serde_json::{Map, Value};
+
+/// One parsed `deny` entry.
+pub struct DenyEntry<'v> {
+    pub msg: String,
+    pub resource: Option<String>,
+    /// Distinguishes two findings of one rule on one resource (part of the fingerprint).
+    pub key: String,
+    pub evidence: Option<&'v Value>,
+    pub loc: Option<&'v Map<String, Value>>,
+}
+
+impl<'v> DenyEntry<'v> {
+    pub fn parse(item: &'v Value) -> Result<DenyEntry<'v>, String> {
+        let obj = item
+            .as_object()
+            .ok_or_else(|| format!("expected an object, got {item}"))?;
+        let msg = obj
+            .get("msg")
+            .and_then(Value::as_str)
+            .ok_or("missing string `msg`")?
+            .to_string();
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        Ok(DenyEntry {
+            msg,
+            resource: obj.get("resource").map(text),
+            key: obj.get("key").map(text).unwrap_or_default(),
+            evidence: obj.get("evidence"),
+            loc: obj.get("loc").and_then(Value::as_object),
+        })
+    }
+}
+
+impl Rule {
+    /// A finding of this rule; the descriptor supplies id, name, severity, title and controls.
+    pub fn finding(
+        &self,
+        message: String,
+        resource: String,
+        location: Location,
+        evidence: Value,
+        fingerprint: String,
+    ) -> Finding {
+        Finding {
+            rule_id: self.desc.id.clone(),
+            rule_name: self.desc.name.clone(),
+            severity: self.desc.severity,
+            kind: self.desc.kind,
+            title: self.desc.title.clone(),
+            message,
+            resource,
+            location,
+            compliance: self.desc.compliance.clone(),
+            evidence,
+            fingerprint,
+            baseline_state: None,
+        }
+    }
+}
