@@ -111,6 +111,11 @@ pub struct RuleDescriptor {
     pub applies_to: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<EventSelector>,
+    /// Parameters without which the rule cannot fire: with any of them empty, `false` or
+    /// `null`, the scanner does not evaluate the rule at all (like the selector, an optimisation
+    /// the policy promises, proven by running the pack with and without it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_params: Vec<String>,
     /// Retired ids that still select this rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,

@@ -29,6 +29,7 @@
 #     hipaa-security-rule: ["164.312(b)", "164.308(a)(1)(ii)(D)"]
 #     nist-800-53-r5: ["CM-7", "SI-4"]
 #     mitre-attack: ["T1535"]
+#   requires_params: [allowed_regions]
 #   params:
 #     allowed_regions: []
 #     successful_only: false

@@ -26,6 +26,7 @@
 #     hipaa-security-rule: ["164.312(b)"]
 #     nist-800-53-r5: ["CM-7"]
 #     mitre-attack: ["T1578.002", "T1525"]
+#   requires_params: [approved_amis]
 #   params:
 #     approved_amis: []
 #     successful_only: false

@@ -27,6 +27,7 @@
 #     hipaa-security-rule: ["164.312(c)(1)", "164.312(b)"]
 #     nist-800-53-r5: ["AU-6", "SI-4"]
 #     mitre-attack: ["T1485"]
+#   requires_params: [protected_buckets]
 #   params:
 #     protected_buckets: []
 #     successful_only: false

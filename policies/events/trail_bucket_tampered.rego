@@ -28,6 +28,7 @@
 #     hipaa-security-rule: ["164.312(b)", "164.312(c)(1)"]
 #     nist-800-53-r5: ["AU-9"]
 #     mitre-attack: ["T1562.008", "T1070"]
+#   requires_params: [trail_buckets]
 #   params:
 #     trail_buckets: []
 #     successful_only: false

@@ -32,6 +32,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "params",
     "aliases",
     "selector",
+    "requires_params",
 ];
 const SELECTOR_KEYS: &[&str] = &["eventSource", "eventName", "fields"];
 pub const FORMATS: &[&str] = &[
@@ -72,6 +73,8 @@ pub struct RuleMetadata {
     pub params: BTreeMap<String, Value>,
     pub aliases: Vec<String>,
     pub selector: Option<EventSelector>,
+    /// Parameters without which the rule cannot fire (empty list, `false` or `null` = inert).
+    pub requires_params: Vec<String>,
     /// 1-based line of the `# METADATA` marker.
     pub line: u32,
 }
@@ -524,6 +527,11 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
             None
         }
     };
+    let requires_params = string_list(
+        custom.get("requires_params"),
+        &mut |m| err(&mut errors, block.line_of("requires_params"), m),
+        "custom.requires_params",
+    );
     if selector.is_some() && kind != RuleKind::Event {
         err(
             &mut errors,
@@ -559,6 +567,7 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         params,
         aliases,
         selector,
+        requires_params,
         line: block.start_line,
     }))
 }

@@ -340,6 +340,7 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
                 compliance: m.frameworks.clone(),
                 applies_to: m.applies_to.clone(),
                 selector: m.selector.clone(),
+                requires_params: m.requires_params.clone(),
                 aliases: m.aliases.clone(),
                 package: format!("data.{}", f.package),
                 source: f.path.clone(),
@@ -397,6 +398,18 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
                 }
             }
             Err(d) => errors.push(d),
+        }
+    }
+    for r in &rules {
+        for p in &r.desc.requires_params {
+            if !params.contains_key(p) {
+                errors.push(diag(
+                    "policy::metadata",
+                    &r.desc.source,
+                    None,
+                    format!("rule {}: `requires_params` names `{p}`, which no rule declares under `custom.params`", r.desc.id),
+                ));
+            }
         }
     }
     let params = Value::Object(params);

@@ -72,8 +72,8 @@ pub fn check(set: &PolicySet) -> Vec<ExampleResult> {
             &default
         } else {
             match engine_with_params(set, &examples.params) {
-                Ok(engine) => {
-                    custom = Prepared::with_engine(set, engine, &opts);
+                Ok((engine, merged)) => {
+                    custom = Prepared::with_engine(set, engine, &merged, &opts);
                     &custom
                 }
                 Err(e) => {
@@ -110,7 +110,7 @@ pub fn check(set: &PolicySet) -> Vec<ExampleResult> {
 fn engine_with_params(
     set: &PolicySet,
     params: &BTreeMap<String, serde_json::Value>,
-) -> Result<regorus::Engine, String> {
+) -> Result<(regorus::Engine, serde_json::Value), String> {
     let mut merged = set.params.clone();
     if let serde_json::Value::Object(m) = &mut merged {
         for (k, v) in params {
@@ -125,7 +125,7 @@ fn engine_with_params(
     let mut engine = set.engine.clone();
     engine.clear_data();
     engine.add_data(value).map_err(|e| e.to_string())?;
-    Ok(engine)
+    Ok((engine, merged))
 }
 
 fn run_one(

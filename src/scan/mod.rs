@@ -265,19 +265,24 @@ pub struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     pub fn new(set: &'a PolicySet, opts: &ScanOptions) -> Prepared<'a> {
-        Prepared::with_engine(set, set.engine.clone(), opts)
+        Prepared::with_engine(set, set.engine.clone(), &set.params, opts)
     }
 
-    /// Prepare with a different engine (e.g. the same policies with other parameters).
+    /// Prepare with a different engine (e.g. the same policies with other parameters, which
+    /// `params` must then hold).
     pub fn with_engine(
         set: &'a PolicySet,
         mut engine: regorus::Engine,
+        params: &serde_json::Value,
         opts: &ScanOptions,
     ) -> Prepared<'a> {
+        // Rules that cannot fire with these parameters are not evaluated at all (unless the
+        // prefilter is off: the equivalence test then proves the promise on the corpus).
         let pick = |kind: crate::contract::RuleKind| -> Vec<&'a Rule> {
             set.rules
                 .iter()
                 .filter(|r| r.desc.kind == kind && opts.selected.contains(&r.desc.id))
+                .filter(|r| opts.no_prefilter || !inert(r, params))
                 .collect()
         };
         let config_rules = pick(crate::contract::RuleKind::Config);
@@ -325,6 +330,21 @@ impl<'a> Prepared<'a> {
             .map(|(_, e)| e.clone())
             .unwrap_or_default()
     }
+}
+
+/// Whether a parameter `requires_params` names leaves the rule unable to fire.
+fn inert(rule: &Rule, params: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    rule.desc
+        .requires_params
+        .iter()
+        .any(|p| match params.get(p) {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => true,
+            Some(Value::Array(a)) => a.is_empty(),
+            Some(Value::String(s)) => s.is_empty(),
+            Some(Value::Object(o)) => o.is_empty(),
+            Some(_) => false,
+        })
 }
 
 /// Run a scan. Never panics on bad input; every problem is a diagnostic in the report.
