@@ -29,6 +29,7 @@ fn rule(id: &str, name: &str, severity: Severity, kind: RuleKind) -> RuleDescrip
         compliance: BTreeMap::new(),
         applies_to: vec![],
         selector: None,
+        requires_params: Vec::new(),
         aliases: vec![],
         package: format!("trailguard.{dir}.{file}"),
         source: format!("builtin:policies/{dir}/{file}.rego"),

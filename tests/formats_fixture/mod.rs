@@ -53,6 +53,7 @@ pub fn descriptor(id: &str, name: &str, severity: Severity, kind: RuleKind) -> R
         compliance: controls(&[("pci-dss-v4.0", &["10.2.1"]), ("soc2", &["CC7.2"])]),
         applies_to: vec![],
         selector: None,
+        requires_params: Vec::new(),
         aliases: vec![],
         package: format!("data.trailguard.{dir}.{file}"),
         source: format!("builtin:policies/{dir}/{file}.rego"),
