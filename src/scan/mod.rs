@@ -39,6 +39,8 @@ pub struct ScanOptions {
     pub no_prefilter: bool,
     /// Evaluate event rules on the interpreter only (differential tests against the RVM).
     pub interpreter_only: bool,
+    /// Size, ratio and depth limits for reading event files.
+    pub limits: crate::events::Limits,
 }
 
 /// What one input contributed.
@@ -83,6 +85,8 @@ pub fn input_diag(e: InputError) -> Diagnostic {
 }
 
 struct Worker<'a, 'p> {
+    /// Paths named on the command line: an unrecognised file among them is an error.
+    named: &'a [PathBuf],
     eval: Evaluator,
     config_rules: &'a [&'a Rule],
     events: EventEvaluator<'p, 'a>,
@@ -111,10 +115,22 @@ impl Worker<'_, '_> {
         }
     }
 
-    fn text(&mut self, shown: &str, text: &str, part: &mut Part) {
+    fn text(&mut self, shown: &str, text: &str, named: bool, part: &mut Part) {
         match config::adapt_text(shown, text) {
             config::Outcome::Adapted(a) => self.adapted(shown, a, part),
             config::Outcome::Error(e) => part.errors.push(input_diag(e)),
+            config::Outcome::Unrecognized(reason) if named => part.errors.push(Diagnostic {
+                code: "input::unrecognized".into(),
+                path: shown.to_string(),
+                line: None,
+                column: None,
+                message: reason,
+                help: Some("trailguard reads CloudFormation, Terraform plan JSON and .tf, live exports and CloudTrail logs".into()),
+            }),
+            config::Outcome::Unrecognized(reason) => part.skipped.push(Skipped {
+                path: shown.to_string(),
+                reason,
+            }),
         }
     }
 
@@ -150,7 +166,7 @@ impl Worker<'_, '_> {
                 }
                 match stdin.take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
                     Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
-                        Ok(text) => self.text("<stdin>", &text, &mut part),
+                        Ok(text) => self.text("<stdin>", &text, true, &mut part),
                         Err(e) => part.errors.push(input_diag(e)),
                     },
                     Err(e) => part.errors.push(input_diag(InputError::file(
@@ -179,8 +195,9 @@ impl Worker<'_, '_> {
                     return part;
                 }
                 part.files += 1;
+                let named = self.named.contains(path);
                 match config::read_text(path) {
-                    Ok(text) => self.text(&shown, &text, &mut part),
+                    Ok(text) => self.text(&shown, &text, named, &mut part),
                     Err(e) => part.errors.push(input_diag(e)),
                 }
             }
@@ -270,13 +287,14 @@ pub fn scan_prepared(
     errors.extend(found.errors);
     let read_opts = crate::events::ReadOptions {
         window: opts.window,
-        ..Default::default()
+        limits: opts.limits,
     };
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
             .map_init(
                 || Worker {
+                    named: &opts.paths,
                     eval: Evaluator::new(&prepared.engine),
                     config_rules: &prepared.config_rules,
                     events: EventEvaluator::new(&prepared.program),
@@ -289,6 +307,7 @@ pub fn scan_prepared(
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
         let mut w = Worker {
+            named: &opts.paths,
             eval: Evaluator::new(&prepared.engine),
             config_rules: &prepared.config_rules,
             events: EventEvaluator::new(&prepared.program),

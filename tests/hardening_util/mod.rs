@@ -14,6 +14,8 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub elapsed: Duration,
+    /// Peak resident memory in KiB as last seen in `/proc/<pid>/status` (Linux only).
+    pub peak_rss_kib: Option<u64>,
 }
 
 impl Run {
@@ -54,7 +56,20 @@ pub fn wait(mut child: Child, limit: Duration) -> Run {
         }
         String::from_utf8_lossy(&s).into_owned()
     });
+    let pid = child.id();
+    let mut peak = None;
     let status = loop {
+        // VmHWM is the high-water mark: the last read before exit is (nearly) the peak.
+        if let Some(hwm) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            })
+        {
+            peak = Some(hwm);
+        }
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
@@ -70,6 +85,7 @@ pub fn wait(mut child: Child, limit: Duration) -> Run {
         stdout: t_out.join().unwrap_or_default(),
         stderr: t_err.join().unwrap_or_default(),
         elapsed: start.elapsed(),
+        peak_rss_kib: peak,
     }
 }
 
