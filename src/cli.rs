@@ -263,6 +263,7 @@ fn read_limits(args: &ScanArgs) -> crate::events::Limits {
 }
 
 fn run_scan(args: ScanArgs) -> i32 {
+    crate::interrupt::install();
     let (set, mut errors) = policy::load(&load_options(&args.policies));
     let selected = match scan::select::resolve(&set.rules, &args.select, &args.ignore) {
         Ok(s) => s,
@@ -317,6 +318,11 @@ fn run_scan(args: ScanArgs) -> i32 {
         limits: read_limits(&args),
     };
     let report = scan::scan(&opts, &set, errors);
+    // An interrupted scan's report is incomplete: print nothing that could pass for a result.
+    if crate::interrupt::requested() {
+        eprintln!("interrupted");
+        return crate::interrupt::EXIT_CODE;
+    }
     let code = i32::from(report::exit_code(&report));
     let mut out = std::io::stdout().lock();
     let written = match args.format {

@@ -116,6 +116,9 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
 
 impl FileScan<'_, '_, '_> {
     fn record(&mut self, rec: Record<'_>) -> ControlFlow<()> {
+        if crate::interrupt::requested() {
+            return ControlFlow::Break(());
+        }
         if let Some(t) = rec.header.event_time.as_deref() {
             if self.first.as_deref().is_none_or(|f| t < f) {
                 self.first = Some(t.to_string());

@@ -136,6 +136,9 @@ impl Worker<'_, '_> {
 
     fn run(&mut self, input: &Input) -> Part {
         let mut part = Part::default();
+        if crate::interrupt::requested() {
+            return part;
+        }
         match input {
             Input::Stdin => {
                 let mut bytes = Vec::new();
