@@ -499,15 +499,22 @@ fn a_bad_file_in_a_walked_directory_does_not_hide_the_others() {
         "tree/d-good.jsonl",
         format!("{}\n", stop_logging("ev-d")),
     );
+    // A log whose first record is damaged is still a log: its other records are read.
+    let damaged = format!(
+        "{{\"Records\":[{{\"eventVersion\":\"1.08\" broken}},{}]}}",
+        stop_logging("ev-e")
+    );
+    write(d, "tree/e-damaged.json", damaged);
     let run = scan_json(&[&d.join("tree").to_string_lossy(), CFN]);
     assert_eq!(run.code, Some(2));
     let report = run.report();
     assert_eq!(
         finding_event_ids(&report),
-        vec!["ev-a".to_string(), "ev-d".to_string()]
+        vec!["ev-a".to_string(), "ev-d".to_string(), "ev-e".to_string()]
     );
-    let codes: Vec<String> = errors(&report).into_iter().map(|e| e.0).collect();
-    assert_eq!(codes, vec!["input::parse"]);
+    let mut codes: Vec<String> = errors(&report).into_iter().map(|e| e.0).collect();
+    codes.sort();
+    assert_eq!(codes, vec!["events::unparseable-record", "input::parse"]);
     assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
 }
 
