@@ -519,7 +519,7 @@ fn a_bad_file_in_a_walked_directory_does_not_hide_the_others() {
 }
 
 #[test]
-#[ignore = "creates 100,000 files (about 40 s in a debug build); run with --ignored"]
+#[ignore = "creates 100,000 files (about 70 s in a debug build); run with --ignored"]
 fn a_directory_with_100_000_small_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("many");
