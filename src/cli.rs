@@ -135,6 +135,15 @@ pub struct ScanArgs {
     /// Print only findings and errors (no skipped list, no summary)
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Largest event record read; a larger one is skipped as unparseable [default: 64MiB]
+    #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
+    pub max_record_size: Option<u64>,
+    /// Most bytes one gzip file may decompress to (a gzip-bomb guard) [default: 16GiB]
+    #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
+    pub max_decompressed_size: Option<u64>,
+    /// Largest gzip expansion ratio accepted past 16 MiB of output [default: 250]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_compression_ratio: Option<u64>,
     #[command(flatten)]
     pub policies: PolicyArgs,
     #[command(flatten)]
@@ -299,7 +308,23 @@ fn write_or_quiet(result: std::io::Result<()>) -> i32 {
     }
 }
 
+/// Reading limits from the flags, defaults for the rest.
+fn read_limits(args: &ScanArgs) -> crate::events::Limits {
+    let mut limits = crate::events::Limits::default();
+    if let Some(n) = args.max_record_size {
+        limits.max_record_bytes = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    if let Some(n) = args.max_decompressed_size {
+        limits.max_decompressed_bytes = n;
+    }
+    if let Some(n) = args.max_compression_ratio {
+        limits.max_compression_ratio = n;
+    }
+    limits
+}
+
 fn run_scan(mut args: ScanArgs) -> i32 {
+    crate::interrupt::install();
     // trailguard.toml fills what the command line left unset; its mistakes stop the run.
     let (settings, mut bad_settings) = crate::settings::merge::for_scan(&mut args);
     let (mut set, mut errors) = policy::load(&load_options(&args.policies));
@@ -374,8 +399,14 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         fail_on,
         threads: args.threads,
         selected,
+        limits: read_limits(&args),
     };
     let report = scan::scan(&opts, &set, errors);
+    // An interrupted scan's report is incomplete: print nothing that could pass for a result.
+    if crate::interrupt::requested() {
+        eprintln!("interrupted");
+        return crate::interrupt::EXIT_CODE;
+    }
     let code = i32::from(report::exit_code(&report));
     let human = HumanOptions {
         color: use_color(args.color),

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod contract;
 pub mod events;
 pub mod eventscan;
+pub mod interrupt;
 pub mod model;
 pub mod policy;
 pub mod report;

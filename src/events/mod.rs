@@ -18,6 +18,7 @@ mod header;
 mod reader;
 mod record;
 mod scan;
+mod size;
 mod sniff;
 mod stats;
 mod window;
@@ -27,6 +28,7 @@ mod tests;
 
 pub use error::{ReadError, ReadFailure};
 pub use header::{Header, Identity};
+pub use size::{parse_limit, parse_size};
 pub use sniff::{HEAD_LEN, sniff};
 pub use stats::{
     MAX_PROBLEMS_PER_FILE, Position, ReadStats, RecordProblem, SkipCounts, SkipReason,

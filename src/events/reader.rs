@@ -353,6 +353,7 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
         if !matches!(self.plan.item, Item::Record) {
             return Ok(false);
         }
+        let max = self.sc.max_depth();
         let chunk = self.sc.buffered()?;
         if chunk.first() != Some(&b'{') {
             return Ok(false);
@@ -372,6 +373,12 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
         if header.batch || broken_line || text.len() > self.buf.limit {
             return Ok(false);
         }
+        // serde skips unknown fields without a depth limit; a record nested past the scanner's
+        // limit must be refused the same way on both paths. Fewer brackets than the limit
+        // cannot nest that deep, which spares almost every record the exact check.
+        if memchr::memchr2_iter(b'{', b'[', bytes).count() > max && nests_deeper(bytes, max) {
+            return Ok(false);
+        }
         let len = text.len();
         let index = self.sink.take_index();
         self.sink.accept(text, at, index, header);
@@ -388,6 +395,10 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
     /// Account for the captured item and pass its record on if it is one.
     fn handle(&mut self, at: Position) {
         let index = self.sink.take_index();
+        if self.buf.too_deep && !self.buf.overflow {
+            let message = format!("nesting deeper than {} levels", self.sc.max_depth());
+            return self.sink.stats.problem(index, at, message);
+        }
         if self.buf.overflow {
             let message = format!(
                 "the record is larger than the limit of {} bytes",
@@ -408,6 +419,34 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
             Item::Field { name, embedded } => self.sink.field(text, at, index, name, embedded),
         }
     }
+}
+
+/// Whether the JSON text `bytes` nests brackets more than `max` levels deep (strings skipped).
+fn nests_deeper(bytes: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ pub(crate) struct Capture {
     pub data: Vec<u8>,
     pub limit: usize,
     pub overflow: bool,
+    /// The value nests deeper than the scanner's depth limit (it is still scanned to its end).
+    pub too_deep: bool,
     /// Largest capacity reached, in bytes.
     pub peak: usize,
 }
@@ -25,6 +27,7 @@ impl Capture {
             data: Vec::new(),
             limit,
             overflow: false,
+            too_deep: false,
             peak: 0,
         }
     }
@@ -32,6 +35,7 @@ impl Capture {
     pub fn clear(&mut self) {
         self.data.clear();
         self.overflow = false;
+        self.too_deep = false;
     }
 
     fn push(&mut self, bytes: &[u8]) {
@@ -128,6 +132,10 @@ impl<R: BufRead> Scanner<R> {
 
     pub fn offset(&self) -> u64 {
         self.offset
+    }
+
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
     }
 
     fn err(&self, kind: ScanErrorKind) -> ScanError {
@@ -311,6 +319,10 @@ impl<R: BufRead> Scanner<R> {
         let base = self.stack.len();
         let mut in_string = false;
         let mut escaped = false;
+        // Levels past the depth limit are counted, not stacked, so a too-deep value is still
+        // scanned to its end and costs only itself: it becomes one skipped record, exactly as
+        // the in-place fast path (which cannot see depth) treats the same record.
+        let mut excess: u64 = 0;
         loop {
             let at = self.pos();
             let chunk = fill(&mut self.src, at)?;
@@ -362,11 +374,15 @@ impl<R: BufRead> Scanner<R> {
                     b'"' => in_string = true,
                     open @ (b'{' | b'[') => {
                         if self.stack.len() >= self.max_depth {
-                            error = Some("nesting is too deep");
-                            break;
+                            excess += 1;
+                            if let Some(o) = out.as_deref_mut() {
+                                o.too_deep = true;
+                            }
+                        } else {
+                            self.stack.push(open);
                         }
-                        self.stack.push(open);
                     }
+                    b'}' | b']' if excess > 0 => excess -= 1,
                     close @ (b'}' | b']') => {
                         let open = if close == b'}' { b'{' } else { b'[' };
                         if self.stack.len() <= base || self.stack.last() != Some(&open) {

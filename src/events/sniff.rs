@@ -254,7 +254,7 @@ impl<'a> Outliner<'a> {
                 return if self.pos >= self.b.len() {
                     cut(entries)
                 } else {
-                    Outline::Bad
+                    bad_unless_started(entries.is_empty(), cut(entries))
                 };
             }
             let v = self.value(depth + 1);
@@ -276,7 +276,7 @@ impl<'a> Outliner<'a> {
                 return if self.pos >= self.b.len() {
                     cut(entries)
                 } else {
-                    Outline::Bad
+                    bad_unless_started(entries.is_empty(), cut(entries))
                 };
             }
         }
@@ -318,13 +318,10 @@ impl<'a> Outliner<'a> {
                 };
             }
             if !self.eat(b',') {
-                return if self.pos >= self.b.len() {
-                    Outline::Arr {
-                        items,
-                        complete: false,
-                    }
-                } else {
-                    Outline::Bad
+                // Damage after the first items does not undo them (see `bad_unless_started`).
+                return Outline::Arr {
+                    items,
+                    complete: false,
                 };
             }
         }
@@ -370,5 +367,27 @@ impl<'a> Outliner<'a> {
             self.pos += 1;
         }
         Outline::Cut
+    }
+}
+
+#[cfg(test)]
+mod damaged_first_record {
+    use super::*;
+
+    /// Regression (issue #5, 100,000-file test): a log whose first record is damaged right after
+    /// its first field was not recognised, so a walked directory skipped the whole file as "not
+    /// a template" instead of reading its other records.
+    #[test]
+    fn damage_after_the_first_field_keeps_what_was_seen() {
+        let p = Path::new("x.json");
+        let bad_first = br#"{"Records":[{"eventVersion":"1.08" broken},{"eventVersion":"1.08"}]}"#;
+        assert_eq!(sniff(p, bad_first), Some(EventFileKind::S3Records));
+        let bad_key = br#"{"Records":[{"eventVersion":"1.08","eventTime" "x"}]}"#;
+        assert_eq!(sniff(p, bad_key), Some(EventFileKind::S3Records));
+        let bad_between = br#"[{"eventVersion":"1.08","eventTime":"t","eventName":"X"} {"a":1}]"#;
+        assert_eq!(sniff(p, bad_between), Some(EventFileKind::RecordArray));
+        // Damage before anything is recognisable still means "not events".
+        assert_eq!(sniff(p, br#"{"Records" [1]}"#), None);
+        assert_eq!(sniff(p, br#"{"name": "x" "y"}"#), None);
     }
 }

@@ -131,12 +131,22 @@ pub struct EventEvaluator<'p, 'a> {
     vm: RegoVM,
     interp: regorus::Engine,
     candidates: Vec<usize>,
+    /// Rules switched off for the current file after they hit an evaluation limit.
+    disabled: Vec<bool>,
 }
 
 /// A rule's raw `deny` entries for one record.
 pub struct RuleHits {
     pub rule: usize,
     pub items: Vec<serde_json::Value>,
+}
+
+/// Why a rule failed on one record.
+pub struct RuleError {
+    pub message: String,
+    /// The rule ran into the instruction budget or the time limit (a runaway policy), as
+    /// opposed to an ordinary evaluation error.
+    pub limit: bool,
 }
 
 impl<'p, 'a> EventEvaluator<'p, 'a> {
@@ -153,7 +163,23 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             vm,
             interp: prog.engine.clone(),
             candidates: Vec::new(),
+            disabled: vec![false; prog.rules.len()],
         }
+    }
+
+    /// Stop offering records to rule `i` until [`EventEvaluator::enable_all`]: a rule that ran
+    /// away on one record would most likely do so on the next ones too, and each costs a whole
+    /// evaluation limit.
+    pub fn disable(&mut self, i: usize) {
+        if let Some(d) = self.disabled.get_mut(i) {
+            *d = true;
+        }
+    }
+
+    /// Re-enable every rule (at the start of each file, so results do not depend on which
+    /// worker read which file before).
+    pub fn enable_all(&mut self) {
+        self.disabled.iter_mut().for_each(|d| *d = false);
     }
 
     pub fn rule(&self, i: usize) -> &'a Rule {
@@ -163,6 +189,9 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     /// Candidate rules for a record (empty = the record needs no full parse).
     pub fn candidates(&mut self, header: &dyn HeaderFields) -> &[usize] {
         self.prog.index.candidates(header, &mut self.candidates);
+        let disabled = &self.disabled;
+        self.candidates
+            .retain(|&i| !disabled.get(i).copied().unwrap_or(false));
         &self.candidates
     }
 
@@ -171,7 +200,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         &mut self,
         record: &regorus::Value,
         hits: &mut Vec<RuleHits>,
-        errors: &mut Vec<(usize, String)>,
+        errors: &mut Vec<(usize, RuleError)>,
     ) {
         hits.clear();
         let mut vm_input_set = false;
@@ -186,7 +215,10 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                     }
                     self.vm
                         .execute_entry_point_by_index(pos)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| RuleError {
+                            limit: is_limit(&e),
+                            message: e.to_string(),
+                        })
                 }
                 Backend::Interpreter => {
                     if !interp_input_set {
@@ -195,7 +227,10 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                     }
                     self.interp
                         .eval_rule(self.prog.rules[i].entry.clone())
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| RuleError {
+                            limit: is_limit(e.as_ref()),
+                            message: e.to_string(),
+                        })
                 }
             };
             match result {
@@ -209,4 +244,26 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             }
         }
     }
+}
+
+/// Whether an evaluation error is one of the runaway-policy limits. regorus wraps its errors in
+/// `anyhow` with span context, so the typed errors are looked for along the chain; the message
+/// text is the fallback for errors that lost their type on the way.
+fn is_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    use regorus::rvm::vm::VmError;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(vm) = err.downcast_ref::<VmError>() {
+            return matches!(
+                vm,
+                VmError::InstructionLimitExceeded { .. } | VmError::TimeLimitExceeded { .. }
+            );
+        }
+        if let Some(limit) = err.downcast_ref::<regorus::LimitError>() {
+            return matches!(limit, regorus::LimitError::TimeLimitExceeded { .. });
+        }
+        cur = err.source();
+    }
+    let text = e.to_string();
+    text.contains("exceeded maximum instruction limit") || text.contains("exceeded time limit")
 }

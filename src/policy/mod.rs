@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod deny;
 pub mod eval;
 pub mod metadata;
+pub mod recursion;
 pub mod testing;
 
 use crate::contract::{Diagnostic, RuleDescriptor};
@@ -235,19 +236,17 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
         }
     }
 
+    // Built-in files first: the first file to claim a rule id keeps it, so a user policy can
+    // never displace a built-in rule (it gets the duplicate-id error instead).
+    raw.sort_by_key(|f| !f.builtin);
+
     let mut catalogs = Catalogs::default();
     let mut examples: BTreeMap<String, String> = BTreeMap::new();
     let mut files = Vec::new();
     let mut sources = BTreeMap::new();
-    let mut engine = regorus::Engine::new();
-    // Scanning must not abort a document's other rules on one bad builtin call (see
-    // reference/regorus.md §4): a failing body is simply undefined, as in OPA.
-    engine.set_strict_builtin_errors(false);
-    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-        limit: std::time::Duration::from_secs(10),
-        check_interval: std::num::NonZeroU32::new(1000).expect("nonzero"),
-    });
+    let mut engine = new_engine();
     let mut builtin_of: BTreeMap<String, bool> = BTreeMap::new();
+    let mut builtin_packages: BTreeSet<String> = BTreeSet::new();
     for f in raw {
         if is_catalog_path(&f.path) {
             if let Err(d) = catalogs.add(&f.path, &f.text) {
@@ -271,15 +270,34 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
                 continue;
             }
         };
+        // A user file in a built-in package would merge its rules into the built-in rule's
+        // `deny` set (findings under the built-in id) or redefine its helpers.
+        if !f.builtin && builtin_packages.contains(&parsed.package) {
+            errors.push(diag(
+                "policy::package-conflict",
+                &f.path,
+                None,
+                format!(
+                    "package `{}` belongs to the built-in pack; give the policy its own package",
+                    parsed.package
+                ),
+            ));
+            sources.insert(f.path.clone(), f.text);
+            continue;
+        }
         if let Err(e) = engine.add_policy(f.path.clone(), f.text.clone()) {
             errors.push(regorus_diag("policy::syntax", &f.path, &e.to_string()));
             sources.insert(f.path.clone(), f.text);
             continue;
         }
         builtin_of.insert(f.path.clone(), f.builtin);
+        if f.builtin {
+            builtin_packages.insert(parsed.package.clone());
+        }
         sources.insert(f.path.clone(), f.text);
         files.push(parsed);
     }
+    reject_recursion(&mut engine, &mut files, &sources, &mut errors);
 
     // Rules from METADATA; ids unique (a user policy cannot shadow a built-in id).
     let mut rules: Vec<Rule> = Vec::new();
@@ -443,6 +461,63 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
         },
         errors,
     )
+}
+
+/// The engine every policy set starts from.
+fn new_engine() -> regorus::Engine {
+    let mut engine = regorus::Engine::new();
+    // Scanning must not abort a document's other rules on one bad builtin call (see
+    // reference/regorus.md §4): a failing body is simply undefined, as in OPA.
+    engine.set_strict_builtin_errors(false);
+    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+        limit: EVAL_TIME_LIMIT,
+        check_interval: std::num::NonZeroU32::new(1000).expect("nonzero"),
+    });
+    engine
+}
+
+/// Per-evaluation time limit of the interpreter (one rule on one document or record): stops a
+/// looping or exploding policy with an error naming the rule, and the scan goes on.
+pub const EVAL_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Drop the files that define recursive functions (see [`recursion`]): they would crash the
+/// process when evaluated. regorus cannot remove a policy, so the engine is rebuilt without them.
+fn reject_recursion(
+    engine: &mut regorus::Engine,
+    files: &mut Vec<PolicyFile>,
+    sources: &BTreeMap<String, String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let cycles = recursion::find(engine.get_modules());
+    if cycles.is_empty() {
+        return;
+    }
+    let mut bad = BTreeSet::new();
+    for c in &cycles {
+        let names: Vec<&str> = c
+            .path
+            .iter()
+            .map(|p| p.trim_start_matches("data."))
+            .collect();
+        errors.push(Diagnostic {
+            code: "policy::recursion".into(),
+            path: c.file.clone(),
+            line: Some(c.line),
+            column: Some(1),
+            message: format!("recursive function call: {}", names.join(" -> ")),
+            help: Some("Rego does not allow recursion (OPA rejects it too); rewrite the function with a comprehension or `walk`".into()),
+        });
+        bad.insert(c.file.clone());
+    }
+    files.retain(|f| !bad.contains(&f.path));
+    let mut fresh = new_engine();
+    for f in files.iter() {
+        if let Some(text) = sources.get(&f.path) {
+            // Already accepted once by the same parser: cannot fail now.
+            let _ = fresh.add_policy(f.path.clone(), text.clone());
+        }
+    }
+    *engine = fresh;
 }
 
 /// Read a `--data` file (JSON or YAML).

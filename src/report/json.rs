@@ -9,7 +9,8 @@ use std::io::{self, Read, Write};
 /// Writes `report` as pretty JSON followed by a newline. Keys come out in the contract's field
 /// order and maps are `BTreeMap`s, so equal reports give byte-identical output.
 pub fn write(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+    // `From` keeps the I/O error kind, so a closed pipe stays `BrokenPipe` and the CLI ends quietly.
+    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

@@ -25,15 +25,19 @@ const CONFIG_MARKERS: &[&str] = &[
 pub enum Outcome {
     Adapted(Adapted),
     Error(InputError),
+    /// Not a format trailguard reads (the reason says what it is instead). Skipped when found by
+    /// walking a directory; an error when the file was named on the command line, since the user
+    /// asked for exactly that file to be checked.
+    Unrecognized(String),
 }
 
 fn syntax_error(path: &str, e: &SyntaxError, what: &str) -> InputError {
-    InputError::at(
-        path,
-        e.line,
-        e.column,
-        format!("invalid {what}: {}", e.message),
-    )
+    let prefix = format!("invalid {what}: ");
+    let message = match e.message.strip_prefix(&prefix) {
+        Some(rest) => format!("{prefix}{rest}"),
+        None => format!("{prefix}{}", e.message),
+    };
+    InputError::at(path, e.line, e.column, message)
 }
 
 /// Adapt a single file's text (already known not to be an event log).
@@ -49,14 +53,19 @@ pub fn adapt_text(path: &str, text: &str) -> Outcome {
     } else {
         syntax::yaml::parse(text).map_err(|e| syntax_error(path, &e, "YAML"))
     };
+    if trimmed.is_empty() {
+        return Outcome::Unrecognized("empty file: nothing to scan".into());
+    }
     let root = match parsed {
         Ok(root) => root,
-        Err(e) if looks_config => return Outcome::Error(e),
+        Err(e) if looks_config || e.message.contains(crate::syntax::LIMIT_PREFIX) => {
+            return Outcome::Error(e);
+        }
         Err(e) => {
-            return Outcome::Adapted(Adapted::Skipped(format!(
+            return Outcome::Unrecognized(format!(
                 "not a CloudFormation template, Terraform plan or live export ({})",
                 e.message
-            )));
+            ));
         }
     };
     adapt_node(path, &root)
@@ -75,9 +84,9 @@ pub fn adapt_node(path: &str, root: &Node) -> Outcome {
     if live::looks_like_describe_trails(root) {
         return Outcome::Adapted(live::adapt_describe_trails(path, root));
     }
-    Outcome::Adapted(Adapted::Skipped(
+    Outcome::Unrecognized(
         "not a CloudFormation template, Terraform plan, live export or CloudTrail log".into(),
-    ))
+    )
 }
 
 /// Read files for a multi-file input (module or export dir); unreadable files become errors.

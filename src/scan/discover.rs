@@ -82,6 +82,17 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, follow_links: bool) -> Dis
         for entry in walker {
             match entry {
                 Ok(e) => {
+                    // Not followed: it may lead out of the tree being scanned (or into a loop).
+                    // Listed as skipped so the user sees what was left out and why.
+                    if !follow_links && e.path_is_symlink() {
+                        out.skipped.push(Skipped {
+                            path: display(e.path()),
+                            reason: "symbolic link not followed (pass --follow-links to follow \
+                                     links)"
+                                .into(),
+                        });
+                        continue;
+                    }
                     if e.file_type().is_some_and(|t| t.is_file()) {
                         let path = e.into_path();
                         if WALK_EXTENSIONS.contains(&ext_of(&path)) {
@@ -130,14 +141,29 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, follow_links: bool) -> Dis
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
-    let path = match err {
-        ignore::Error::WithPath { path, .. } => display(path),
-        _ => display(root),
-    };
-    let message = if err.is_io() && err.to_string().contains("loop") {
-        format!("symlink loop: {err}")
-    } else {
-        format!("cannot walk directory: {err}")
+    // `ignore` wraps the cause in depth/path/line context: name the innermost path and, for a
+    // loop, the link that closes it (not the root the walk started from).
+    let mut path = display(root);
+    let mut inner = err;
+    let message = loop {
+        match inner {
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err;
+            }
+            ignore::Error::WithPath { path: p, err } => {
+                path = display(p);
+                inner = err;
+            }
+            ignore::Error::Loop { ancestor, child } => {
+                path = display(child);
+                break format!(
+                    "symlink loop: {} points to its ancestor {}",
+                    display(child),
+                    display(ancestor)
+                );
+            }
+            other => break format!("cannot walk directory: {other}"),
+        }
     };
     Diagnostic {
         code: "input::walk".into(),

@@ -4,7 +4,7 @@
 use super::progress::Progress;
 use crate::contract::{Diagnostic, EventStats, Finding};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
-use crate::eventscan::engine::{EventEvaluator, RuleHits};
+use crate::eventscan::engine::{EventEvaluator, RuleError, RuleHits};
 use crate::eventscan::finding::{self, RecordLoc};
 use crate::eventscan::index::HeaderFields;
 use std::io::Read;
@@ -84,11 +84,16 @@ struct FileScan<'e, 'p, 'a> {
     shown: &'e str,
     part: &'e mut EventPart,
     hits: Vec<RuleHits>,
-    rule_errors: Vec<(usize, String)>,
+    rule_errors: Vec<(usize, RuleError)>,
     first: Option<String>,
     last: Option<String>,
     progress: &'e Progress,
     pending: (u64, u64),
+    /// Records passed by the reader that could not be evaluated: moved from "evaluated" to
+    /// "unparseable" in the file's accounting, so `read == evaluated + skipped` stays true.
+    unevaluated: u64,
+    /// Failures per rule in this file: only the first is reported in full.
+    failures: std::collections::BTreeMap<usize, u64>,
 }
 
 impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
@@ -98,6 +103,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         part: &'e mut EventPart,
         progress: &'e Progress,
     ) -> Self {
+        eval.enable_all();
         FileScan {
             eval,
             shown,
@@ -108,10 +114,15 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             last: None,
             progress,
             pending: (0, 0),
+            unevaluated: 0,
+            failures: Default::default(),
         }
     }
 
     fn record(&mut self, rec: Record<'_>) -> ControlFlow<()> {
+        if crate::interrupt::requested() {
+            return ControlFlow::Break(());
+        }
         self.pending.0 += 1;
         self.pending.1 += rec.raw.len() as u64;
         if self.pending.0 >= super::progress::BATCH {
@@ -133,14 +144,16 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         let value: regorus::Value = match serde_json::from_str(rec.raw) {
             Ok(v) => v,
             Err(e) => {
+                self.unevaluated += 1;
                 self.part.errors.push(Diagnostic {
                     code: "events::record-value".into(),
                     path: self.shown.to_string(),
                     line: Some(rec.at.line as u32),
                     column: Some(rec.at.column as u32),
                     message: format!(
-                        "record #{} could not be converted for evaluation: {e}",
-                        rec.index
+                        "record #{} (byte offset {}) skipped: it could not be converted for \
+                         evaluation: {e}",
+                        rec.index, rec.at.offset
                     ),
                     help: None,
                 });
@@ -176,18 +189,33 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 }
             }
         }
-        for (i, e) in self.rule_errors.drain(..) {
+        for (i, e) in std::mem::take(&mut self.rule_errors) {
             let rule = self.eval.rule(i);
+            let seen = self.failures.entry(i).or_insert(0);
+            *seen += 1;
+            if e.limit {
+                self.eval.disable(i);
+            }
+            // One diagnostic per rule and file: a rule broken for every record would otherwise
+            // add one per record. The rest are counted in `finish_file`.
+            if *seen > 1 {
+                continue;
+            }
+            let then = if e.limit {
+                "; the rule was stopped and is disabled for the rest of this file"
+            } else {
+                ""
+            };
             self.part.errors.push(Diagnostic {
                 code: "policy::eval".into(),
                 path: self.shown.to_string(),
                 line: loc.line,
                 column: None,
                 message: format!(
-                    "rule {} failed on record #{}: {}",
+                    "rule {} failed on record #{}: {}{then}",
                     rule.desc.id,
                     rec.index,
-                    e.lines().last().unwrap_or("")
+                    e.message.lines().last().unwrap_or("")
                 ),
                 help: Some(format!("policy file: {}", rule.desc.source)),
             });
@@ -206,16 +234,41 @@ pub enum Offer {
 
 fn finish_file(fs: FileScan<'_, '_, '_>, stats: &events::ReadStats) {
     let FileScan {
+        eval,
         shown,
         part,
         first,
         last,
+        unevaluated,
+        failures,
+        progress,
+        pending,
         ..
     } = fs;
+    progress.records(pending.0, pending.1);
     let mut es = EventStats::default();
     stats.add_to(&mut es);
     es.first_event_time = first;
     es.last_event_time = last;
+    if unevaluated > 0 {
+        es.records_evaluated = es.records_evaluated.saturating_sub(unevaluated);
+        *es.records_skipped
+            .entry(events::SkipReason::Unparseable.as_str().to_string())
+            .or_insert(0) += unevaluated;
+    }
+    for (i, n) in failures {
+        if n > 1 {
+            let rule = eval.rule(i);
+            part.errors.push(Diagnostic {
+                code: "policy::eval".into(),
+                path: shown.to_string(),
+                line: None,
+                column: None,
+                message: format!("rule {} failed on {} more records", rule.desc.id, n - 1),
+                help: Some(format!("policy file: {}", rule.desc.source)),
+            });
+        }
+    }
     for p in &stats.problems {
         part.errors.push(p.to_diagnostic(shown));
     }

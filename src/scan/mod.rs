@@ -47,6 +47,8 @@ pub struct ScanOptions {
     pub interpreter_only: bool,
     /// Inline suppressions, waivers and baseline, applied after evaluation (`crate::suppress`).
     pub exceptions: crate::suppress::Exceptions,
+    /// Size, ratio and depth limits for reading event files.
+    pub limits: crate::events::Limits,
 }
 
 /// What one input contributed.
@@ -94,6 +96,8 @@ pub fn input_diag(e: InputError) -> Diagnostic {
 }
 
 struct Worker<'a, 'p> {
+    /// Paths named on the command line: an unrecognised file among them is an error.
+    named: &'p [PathBuf],
     eval: Evaluator,
     prepared: &'p Prepared<'a>,
     events: Option<EventEvaluator<'p, 'a>>,
@@ -106,6 +110,7 @@ impl<'a, 'p> Worker<'a, 'p> {
         prepared: &'p Prepared<'a>,
         read_opts: crate::events::ReadOptions,
         progress: &'p progress::Progress,
+        named: &'p [PathBuf],
     ) -> Worker<'a, 'p> {
         let eval = if prepared.aggregate {
             Evaluator::with_aggregate(&prepared.engine, prepared.config_program.clone())
@@ -113,6 +118,7 @@ impl<'a, 'p> Worker<'a, 'p> {
             Evaluator::new(&prepared.engine)
         };
         Worker {
+            named,
             eval,
             prepared,
             events: None,
@@ -150,15 +156,30 @@ impl<'a, 'p> Worker<'a, 'p> {
         }
     }
 
-    fn text(&mut self, shown: &str, text: &str, part: &mut Part) {
+    fn text(&mut self, shown: &str, text: &str, named: bool, part: &mut Part) {
         match config::adapt_text(shown, text) {
             config::Outcome::Adapted(a) => self.adapted(shown, a, part),
             config::Outcome::Error(e) => part.errors.push(input_diag(e)),
+            config::Outcome::Unrecognized(reason) if named => part.errors.push(Diagnostic {
+                code: "input::unrecognized".into(),
+                path: shown.to_string(),
+                line: None,
+                column: None,
+                message: reason,
+                help: Some("trailguard reads CloudFormation, Terraform plan JSON and .tf, live exports and CloudTrail logs".into()),
+            }),
+            config::Outcome::Unrecognized(reason) => part.skipped.push(Skipped {
+                path: shown.to_string(),
+                reason,
+            }),
         }
     }
 
     fn run(&mut self, input: &Input) -> Part {
         let mut part = Part::default();
+        if crate::interrupt::requested() {
+            return part;
+        }
         match input {
             Input::Stdin => {
                 let mut bytes = Vec::new();
@@ -191,7 +212,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                 }
                 match stdin.take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
                     Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
-                        Ok(text) => self.text("<stdin>", &text, &mut part),
+                        Ok(text) => self.text("<stdin>", &text, true, &mut part),
                         Err(e) => part.errors.push(input_diag(e)),
                     },
                     Err(e) => part.errors.push(input_diag(InputError::file(
@@ -225,8 +246,9 @@ impl<'a, 'p> Worker<'a, 'p> {
                     }
                 }
                 part.files += 1;
+                let named = self.named.contains(path);
                 match config::read_text(path) {
-                    Ok(text) => self.text(&shown, &text, &mut part),
+                    Ok(text) => self.text(&shown, &text, named, &mut part),
                     Err(e) => part.errors.push(input_diag(e)),
                 }
             }
@@ -370,14 +392,14 @@ pub fn scan_prepared(
     errors.extend(found.errors);
     let read_opts = crate::events::ReadOptions {
         window: opts.window,
-        ..Default::default()
+        limits: opts.limits,
     };
     let progress = progress::Progress::new(opts.progress, found.inputs.len() as u64);
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
             .map_init(
-                || Worker::new(prepared, read_opts, &progress),
+                || Worker::new(prepared, read_opts, &progress, &opts.paths),
                 |w, input| {
                     let part = w.run(input);
                     progress.input_done();
@@ -388,7 +410,7 @@ pub fn scan_prepared(
     };
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
-        let mut w = Worker::new(prepared, read_opts, &progress);
+        let mut w = Worker::new(prepared, read_opts, &progress, &opts.paths);
         found
             .inputs
             .iter()

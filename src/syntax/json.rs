@@ -4,7 +4,7 @@
 //! findings need lines. Recursion depth is bounded by [`MAX_DEPTH`] so hostile input cannot
 //! overflow the stack.
 
-use super::{Key, MAX_DEPTH, Node, NodeKind, Span, SyntaxError};
+use super::{Key, LIMIT_PREFIX, MAX_DEPTH, Node, NodeKind, Span, SyntaxError};
 
 /// Parse a whole JSON document.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
@@ -107,7 +107,9 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         if depth > MAX_DEPTH {
-            return Err(self.error(&format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.error(&format!(
+                "{LIMIT_PREFIX}nesting deeper than {MAX_DEPTH} levels"
+            )));
         }
         let m = self.mark();
         let kind = match self.peek() {

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan, Tag};
 
-use super::{Key, MAX_DEPTH, Node, NodeKind, Span, SyntaxError};
+use super::{Key, LIMIT_PREFIX, MAX_DEPTH, Node, NodeKind, Span, SyntaxError};
 use scalar::{core_scalar, resolve_plain};
 
 /// Most nodes that alias expansion may add to one stream. Nodes written out in the source are
@@ -192,6 +192,13 @@ impl<'a> Offsets<'a> {
     }
 
     fn scan_error(&self, e: &ScanError) -> SyntaxError {
+        // saphyr's own nesting guard fires before ours on deep flow collections: still a limit.
+        if e.info() == "recursion limit exceeded" {
+            return self.error(
+                *e.marker(),
+                format!("{LIMIT_PREFIX}nesting too deep for the YAML reader"),
+            );
+        }
         self.error(*e.marker(), format!("invalid YAML: {}", e.info()))
     }
 }
@@ -275,8 +282,10 @@ impl Builder<'_, '_> {
     }
 
     fn too_deep(&self, at: Marker) -> SyntaxError {
-        self.offsets
-            .error(at, format!("nesting deeper than {MAX_DEPTH} levels"))
+        self.offsets.error(
+            at,
+            format!("{LIMIT_PREFIX}nesting deeper than {MAX_DEPTH} levels"),
+        )
     }
 
     fn scalar(
@@ -396,7 +405,7 @@ impl Builder<'_, '_> {
             return Err(self.offsets.error(
                 span.start,
                 format!(
-                    "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); \
+                    "{LIMIT_PREFIX}aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); \
                      refusing to expand further"
                 ),
             ));

@@ -186,11 +186,27 @@ fn nesting_depth_is_bounded() {
         EventFileKind::S3Records,
         &ReadOptions::default(),
     );
-    let failure = result.unwrap_err();
-    assert_eq!(
-        failure.to_string(),
-        "nesting is too deep (line 1, column 523); the rest of the file was not read"
+    // One record lost, not the rest of the file (regression: a too-deep record used to stop
+    // reading on the copying path while the in-place path let it through).
+    let stats = result.unwrap();
+    assert_eq!(stats.skipped.unparseable, 1);
+    assert_eq!(stats.problems.len(), 1);
+    assert_eq!(stats.problems[0].message, "nesting deeper than 512 levels");
+    assert_eq!(stats.problems[0].at.column, 13);
+    let record = format!(
+        "{{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"x\":{deep}}}"
     );
+    let text = format!("{{\"Records\":[{record},{record}]}}");
+    let (result, seen) = read_bytes(
+        text.as_bytes(),
+        EventFileKind::S3Records,
+        &ReadOptions::default(),
+    );
+    assert!(seen.is_empty());
+    let fast = result.unwrap();
+    assert_eq!(fast.skipped.unparseable, 2);
+    assert_eq!(fast.problems[1].message, "nesting deeper than 512 levels");
+    assert_same_as_slow_path(text.as_bytes(), EventFileKind::S3Records, &Ok(fast), &seen);
     // In JSON Lines only that line is lost.
     let good = std::fs::read_to_string(fixture("records.jsonl")).unwrap();
     let lines = format!("{deep}\n{good}");
