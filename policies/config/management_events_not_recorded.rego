@@ -71,8 +71,9 @@ why(t, "event_selectors") := sprintf("no %s entry has %s true", [
 	attrs.selector_key("exclude_management_event_sources"),
 	concat(", ", excluded_sources(t)),
 ]) if {
-	some s in t.event_selectors.value
-	count(s.exclude_management_event_sources) > 0
+	# Not `some s in ...` here: a body that iterates must not precede an `else` (the regorus
+	# bytecode VM then skips the `else`, docs/regorus-notes.md).
+	count(excluded_sources(t)) > 0
 } else := sprintf("%s is %s", [
 	attrs.selector_key("read_write_type"),
 	concat(" / ", management_read_write_types(t)),
