@@ -38,8 +38,10 @@ import data.trailguard.lib.trails
 deny contains finding if {
 	input.format != "live-export"
 	some t in trails.owned
-	selectors.management_rw(t) == false
-	trails.no_other_records_management(t)
+	[t.id, false] in answers
+	every u in trails.others(t) {
+		[u.id, false] in answers
+	}
 	field := selectors.selector_field(t)
 	missing := selectors.missing_management(t)
 	finding := {
@@ -54,6 +56,10 @@ deny contains finding if {
 		"evidence": {"missing": missing, "selectors": t[field].value},
 	}
 }
+
+# Every trail's selectors.management_rw answer as [id, answer] (undetermined: left out), computed
+# once rather than once per pair of trails; the `every` above is trails.no_other_records_management.
+answers := {[u.id, selectors.management_rw(u)] | some u in input.trails}
 
 why(t, "advanced_event_selectors") := sprintf(
 	"no %s entry selects eventCategory Management without a readOnly or eventSource condition",
