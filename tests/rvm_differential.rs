@@ -248,3 +248,49 @@ fn a_user_module_in_a_builtin_package_keeps_every_rule_on_the_interpreter() {
     assert!(plan.on_vm.iter().all(|&v| !v));
     assert!(plan.program.is_none());
 }
+
+/// A rule that fails on the interpreter is reported by name while every other rule still
+/// reports, whether the others ran on the VM or on the interpreter.
+#[test]
+fn a_failing_user_rule_is_named_and_the_others_still_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("conflict.rego"),
+        r#"# METADATA
+# title: Conflicting evidence
+# description: Builds an object with one key twice.
+# custom:
+#   id: ACME002
+#   name: acme-conflict
+#   severity: low
+#   kind: config
+#   remediation:
+#     cloudformation: nothing
+package acme.conflict
+
+import rego.v1
+
+deny contains {"msg": "x", "evidence": {k: v | some [k, v] in [["a", 1], ["a", 2]]}} if {
+	some t in input.trails
+}
+"#,
+    )
+    .expect("write policy");
+    let set = load(vec![dir.path().to_path_buf()]);
+    let template = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config/cloudformation/noncompliant.yaml");
+    let mut outcomes = Vec::new();
+    for interpreter_only in [false, true] {
+        let opts = options(config_ids(&set), vec![template.clone()], interpreter_only);
+        let report = scan_prepared(&Prepared::new(&set, &opts), &opts, Vec::new());
+        let messages: Vec<String> = report.errors.iter().map(|e| e.message.clone()).collect();
+        assert_eq!(
+            messages,
+            ["rule ACME002 failed: value for key `\"a\"` generated multiple times: `1` and `2`"],
+            "interpreter_only = {interpreter_only}"
+        );
+        assert!(report.findings.iter().any(|f| f.rule_id == "TGC001"));
+        outcomes.push(outcome(&report));
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
+}
