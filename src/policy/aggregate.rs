@@ -64,13 +64,9 @@ pub fn plan(
             program: None,
         };
     }
-    // Prepared here, once: every worker clones this engine with its analysis done (otherwise
-    // each worker's first interpreter query repeats it, about 10 ms).
     let program = if on_vm.contains(&true) {
-        compile(&mut with_module, VM_ENTRY)
+        compile(&with_module, VM_ENTRY)
     } else {
-        // An error here is reported per rule when the rules are evaluated.
-        let _ = with_module.compile_with_entrypoint(&ALL_ENTRY.into());
         None
     };
     ConfigPlan {
@@ -120,7 +116,8 @@ pub fn aggregate_module(rules: &[&Rule], on_vm: &[bool]) -> String {
 
 /// Compile `entry` of `engine` to bytecode; `None` if the VM cannot compile it (the
 /// interpreter then evaluates every rule).
-fn compile(engine: &mut regorus::Engine, entry: &str) -> Option<Arc<Program>> {
+fn compile(engine: &regorus::Engine, entry: &str) -> Option<Arc<Program>> {
+    let mut engine = engine.clone();
     let cp = engine.compile_with_entrypoint(&entry.into()).ok()?;
     regorus::languages::rego::compiler::Compiler::compile_from_policy(&cp, &[entry]).ok()
 }
