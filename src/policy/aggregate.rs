@@ -1,14 +1,14 @@
 //! The generated "aggregate" module that evaluates every selected config rule in one query, and
 //! the plan that splits those rules between the bytecode VM and the interpreter.
 //!
-//! Why one query: regorus re-evaluates helper rules (the attribute-name tables, `trails.owned`,
-//! selector analysis) on every `eval_rule` call; one query over all rules computes each helper
-//! once per document (1.8x on the built-in pack, docs/benchmarks.md).
+//! Why one query: both engines compute helper rules (the attribute-name tables, `trails.owned`,
+//! `buckets.trail_buckets`) afresh for every query; one query over all rules computes each once
+//! per document.
 //!
 //! Why a split: the regorus 0.14.1 VM evaluates some valid Rego differently from the interpreter
 //! (docs/regorus-notes.md). The built-in rules are written to avoid those constructs and proven
-//! identical on both engines by `tests/rvm_differential.rs`, so they run on the VM (about 5x
-//! faster). User rules carry no such proof and stay on the interpreter, as do built-in rules
+//! identical on both engines by `tests/rvm_differential.rs`, so they run on the VM (a scan
+//! about 3x faster, docs/benchmarks.md). User rules carry no such proof and stay on the interpreter, as do built-in rules
 //! when a user module adds to a built-in package (its definitions would then run unverified).
 
 use super::{BUILTIN_PREFIX, PolicySet, Rule};
@@ -29,7 +29,8 @@ pub struct ConfigPlan {
     pub engine: regorus::Engine,
     /// The aggregate module is in `engine`; otherwise every rule is its own query.
     pub aggregate: bool,
-    /// Per rule (same order as the rules given to [`plan`]): evaluated on the VM.
+    /// Per rule (same order as the rules given to [`plan`]): part of the VM module, so evaluated
+    /// on the VM whenever `program` is compiled.
     pub on_vm: Vec<bool>,
     /// The VM part compiled to bytecode; `None` = everything on the interpreter.
     pub program: Option<Arc<Program>>,

@@ -267,3 +267,54 @@ fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, Stri
         baseline_state: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(json: &str) -> regorus::Value {
+        regorus::Value::from_json_str(json).expect("valid JSON")
+    }
+
+    #[test]
+    fn a_result_without_undefined_passes() {
+        let v = value(
+            r#"{"0": [{"msg": "m", "loc": {"line": 3}, "evidence": {"x": [1, null, true]}}]}"#,
+        );
+        assert!(!contains_undefined(&v, 0));
+    }
+
+    #[test]
+    fn undefined_anywhere_in_a_result_is_found() {
+        let mut items = vec![value(r#"{"msg": "m"}"#), regorus::Value::Undefined];
+        assert!(contains_undefined(&regorus::Value::from(items.clone()), 0));
+        items.pop();
+        let mut evidence = std::collections::BTreeMap::new();
+        evidence.insert(regorus::Value::from("why"), regorus::Value::Undefined);
+        items.push(regorus::Value::from(evidence));
+        assert!(contains_undefined(&regorus::Value::from(items), 0));
+    }
+
+    #[test]
+    fn a_result_nested_beyond_the_limit_counts_as_suspect() {
+        let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+        assert!(contains_undefined(&value(&deep), 0));
+        let shallow = format!("{}1{}", "[".repeat(60), "]".repeat(60));
+        assert!(!contains_undefined(&value(&shallow), 0));
+    }
+
+    #[test]
+    fn aggregate_items_picks_the_asked_positions() {
+        let all = value(r#"{"0": [{"msg": "a"}], "1": [], "2": [{"msg": "c"}]}"#);
+        let got = aggregate_items(&all, &[0, 2]).expect("expected shape");
+        assert_eq!(
+            got,
+            vec![
+                (0, vec![serde_json::json!({"msg": "a"})]),
+                (2, vec![serde_json::json!({"msg": "c"})])
+            ]
+        );
+        assert_eq!(aggregate_items(&all, &[3]), None);
+        assert_eq!(aggregate_items(&value(r#"{"0": "x"}"#), &[0]), None);
+    }
+}
