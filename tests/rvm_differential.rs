@@ -63,7 +63,7 @@ fn outcome(report: &ScanReport) -> (Vec<String>, Vec<String>) {
 }
 
 /// Scan `paths` on the VM and on the interpreter with `engine`; assert identical outcomes and
-/// that the VM really evaluated `expect_on_vm` rules. Returns the number of findings.
+/// that the VM really evaluated every built-in config rule. Returns the number of findings.
 fn compare(set: &PolicySet, engine: regorus::Engine, paths: Vec<PathBuf>, what: &str) -> usize {
     let selected = config_ids(set);
     let vm_opts = options(selected.clone(), paths.clone(), false);
