@@ -2,8 +2,11 @@
 //! plans / live exports, with the built-in pack, and print wall time, CPU and peak RSS.
 //!
 //! ```text
-//! cargo bench --bench config -- [--files 200] [--threads 2] [--runs 5]
+//! cargo bench --bench config -- [--files 200] [--threads 2] [--runs 5] [--interpreter-only]
 //! ```
+//!
+//! `--interpreter-only` evaluates config rules on the regorus interpreter instead of the
+//! bytecode VM (the default), for the before/after comparison in docs/benchmarks.md.
 //!
 //! The corpus is built from the repository's own fixtures (each copy renamed so resource ids and
 //! paths differ): a realistic mix of CloudFormation YAML/JSON, Terraform plans and modules, and
@@ -77,19 +80,28 @@ fn corpus(root: &Path, n: usize) -> std::io::Result<usize> {
     Ok(count)
 }
 
+fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
+
+fn options(set: &policy::PolicySet, paths: Vec<PathBuf>, threads: usize) -> ScanOptions {
+    ScanOptions {
+        paths,
+        fail_on: Some(Severity::Info),
+        threads,
+        selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
+        interpreter_only: flag("--interpreter-only"),
+        ..Default::default()
+    }
+}
+
 fn time_scan(
     set: &policy::PolicySet,
     paths: Vec<PathBuf>,
     threads: usize,
     runs: usize,
 ) -> (Duration, Option<Duration>, usize, u64) {
-    let opts = ScanOptions {
-        paths,
-        fail_on: Some(Severity::Info),
-        threads,
-        selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
-        ..Default::default()
-    };
+    let opts = options(set, paths, threads);
     let mut samples = Vec::new();
     let mut findings = 0;
     let mut docs = 0;
@@ -124,6 +136,17 @@ fn main() {
         "policy load: {:.1} ms ({} rules)",
         load.as_secs_f64() * 1e3,
         set.rules.len()
+    );
+    // What every scan pays once before its first document: planning the config rules and
+    // compiling the VM part to bytecode.
+    let start = Instant::now();
+    let opts = options(&set, Vec::new(), threads);
+    let prepared = scan::Prepared::new(&set, &opts);
+    let on_vm = prepared.config_plan().on_vm.iter().filter(|&&v| v).count();
+    println!(
+        "config plan: {:.1} ms ({on_vm} of {} config rules on the VM)",
+        start.elapsed().as_secs_f64() * 1e3,
+        prepared.config_plan().on_vm.len()
     );
     let tmp = tempfile::tempdir().expect("tempdir");
     let n = corpus(tmp.path(), files).expect("write corpus");

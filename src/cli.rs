@@ -126,12 +126,9 @@ pub struct ScanArgs {
     /// Offer every event record to every event rule (slower; proves the prefilter changes nothing)
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
-    /// Evaluate event rules with the regorus interpreter only, not the bytecode VM
+    /// Evaluate every rule with the regorus interpreter only, not the bytecode VM
     #[arg(long, hide = true)]
     pub interpreter_only: bool,
-    /// Evaluate config rules on the bytecode VM (experimental)
-    #[arg(long, hide = true)]
-    pub config_bytecode: bool,
     /// Print only findings and errors (no skipped list, no summary)
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -390,7 +387,6 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         window,
         no_prefilter: args.no_prefilter,
         interpreter_only: args.interpreter_only,
-        config_bytecode: args.config_bytecode,
         progress: std::io::stderr().is_terminal() && !args.quiet,
         exceptions,
         paths: args.paths.clone(),

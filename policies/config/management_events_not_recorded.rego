@@ -38,8 +38,10 @@ import data.trailguard.lib.trails
 deny contains finding if {
 	input.format != "live-export"
 	some t in trails.owned
-	selectors.management_rw(t) == false
-	trails.no_other_records_management(t)
+	[t.id, false] in answers
+	every u in trails.others(t) {
+		[u.id, false] in answers
+	}
 	field := selectors.selector_field(t)
 	missing := selectors.missing_management(t)
 	finding := {
@@ -54,6 +56,10 @@ deny contains finding if {
 		"evidence": {"missing": missing, "selectors": t[field].value},
 	}
 }
+
+# Every trail's selectors.management_rw answer as [id, answer] (undetermined: left out), computed
+# once rather than once per pair of trails; the `every` above is trails.no_other_records_management.
+answers := {[u.id, selectors.management_rw(u)] | some u in input.trails}
 
 why(t, "advanced_event_selectors") := sprintf(
 	"no %s entry selects eventCategory Management without a readOnly or eventSource condition",
@@ -71,8 +77,9 @@ why(t, "event_selectors") := sprintf("no %s entry has %s true", [
 	attrs.selector_key("exclude_management_event_sources"),
 	concat(", ", excluded_sources(t)),
 ]) if {
-	some s in t.event_selectors.value
-	count(s.exclude_management_event_sources) > 0
+	# Not `some s in ...` here: a body that iterates must not precede an `else` (the regorus
+	# bytecode VM then skips the `else`, docs/regorus-notes.md).
+	count(excluded_sources(t)) > 0
 } else := sprintf("%s is %s", [
 	attrs.selector_key("read_write_type"),
 	concat(" / ", management_read_write_types(t)),

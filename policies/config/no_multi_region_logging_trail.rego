@@ -54,9 +54,10 @@ deny contains finding if {
 		]),
 		"resource": account,
 		"loc": {"path": input.path, "line": 1, "column": 1, "end_line": 1, "end_column": 1},
-		"evidence": {"trails": {name: why |
+		# Keyed by id (the ARN in a live export): two regions may each have a trail of the same
+		# name, and an object cannot hold one key twice.
+		"evidence": {"trails": {trail.id: why |
 			some trail in input.trails
-			name := fields.name_of(trail)
 			why := shortfalls(trail)
 		}},
 	}

@@ -30,7 +30,19 @@ test_every_trail_falling_short_fires_once_listing_why if {
 	count(r) == 1
 	some f in r
 	f.msg == "No trail in account 111122223333 is logging, multi-region and recording all read and write management events ('main': not logging; 'other': single-region)"
-	f.evidence.trails == {"main": ["not logging"], "other": ["single-region"]}
+	f.evidence.trails == {"Trail": ["not logging"], "Other": ["single-region"]}
+}
+
+test_trails_of_one_name_in_two_regions_are_both_listed if {
+	east_arn := "arn:aws:cloudtrail:us-east-1:111122223333:trail/main"
+	west_arn := "arn:aws:cloudtrail:us-west-2:111122223333:trail/main"
+	east := testing.trail({"id": east_arn, "is_logging": testing.known(false, 6)})
+	west := testing.trail({"id": west_arn, "is_multi_region": testing.known(false, 7)})
+	r := rule.deny with input as live([east, west])
+	count(r) == 1
+	some f in r
+	f.msg == "No trail in account 111122223333 is logging, multi-region and recording all read and write management events ('main': not logging; 'main': single-region)"
+	f.evidence.trails == {east_arn: ["not logging"], west_arn: ["single-region"]}
 }
 
 test_read_only_management_events_do_not_count if {
@@ -38,7 +50,7 @@ test_read_only_management_events_do_not_count if {
 	t := testing.trail({"event_selectors": testing.known([ro], 15)})
 	r := rule.deny with input as live([t])
 	some f in r
-	f.evidence.trails == {"main": ["does not record all read and write management events"]}
+	f.evidence.trails == {"Trail": ["does not record all read and write management events"]}
 }
 
 test_one_good_trail_among_bad_ones_passes if {

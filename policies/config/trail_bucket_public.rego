@@ -44,7 +44,12 @@ deny contains finding if {
 	}
 }
 
-verdict(reasons) := "is public" if {
+# The condition is a helper rule, not `some r in reasons` inline: a body that iterates must not
+# precede an `else` (the regorus bytecode VM then skips the `else`, docs/regorus-notes.md).
+verdict(reasons) := "is public" if exposed(reasons) else := "is not protected from public access"
+
+# Some reason makes the bucket public now (not merely unprotected).
+exposed(reasons) if {
 	some r in reasons
 	r.reason != "public_access_block"
-} else := "is not protected from public access"
+}

@@ -102,25 +102,20 @@ status_names := {
 	"stop_logging_time": "StopLoggingTime",
 }
 
-trail(field) := trail_names[field][family] if trail_names[field][family]
+# The family as a lookup key: "" for a format without one (every lookup then falls back to the
+# model field name).
+family_key := family if is_string(family) else := ""
 
-trail(field) := field if not trail_names[field][family]
+# The name as the user wrote it: one lookup with the model field name as the default.
+trail(field) := object.get(trail_names, [field, family_key], field)
 
-eds(field) := eds_names[field][family] if eds_names[field][family]
+eds(field) := object.get(eds_names, [field, family_key], field)
 
-eds(field) := field if not eds_names[field][family]
+bucket(field) := object.get(bucket_names, [field, family_key], field)
 
-bucket(field) := bucket_names[field][family] if bucket_names[field][family]
+public_access_block_key(key) := object.get(public_access_block_keys, [key, family_key], key)
 
-bucket(field) := field if not bucket_names[field][family]
-
-public_access_block_key(key) := public_access_block_keys[key][family] if public_access_block_keys[key][family]
-
-public_access_block_key(key) := key if not public_access_block_keys[key][family]
-
-status(field) := status_names[field] if status_names[field]
-
-status(field) := field if not status_names[field]
+status(field) := object.get(status_names, field, field)
 
 # Keys inside a classic event selector.
 selector_key_names := {
@@ -138,6 +133,4 @@ selector_key_names := {
 	"data_resources": {"cloudformation": "DataResources", "terraform": "data_resource", "live": "DataResources"},
 }
 
-selector_key(key) := selector_key_names[key][family] if selector_key_names[key][family]
-
-selector_key(key) := key if not selector_key_names[key][family]
+selector_key(key) := object.get(selector_key_names, [key, family_key], key)

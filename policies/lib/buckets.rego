@@ -10,11 +10,13 @@ import data.trailguard.lib.attrs
 import data.trailguard.lib.fields
 import data.trailguard.lib.trails
 
-# Resolved buckets of trails owned by the audited account (each bucket once).
-trail_buckets contains b if {
-	some t in trails.owned
-	b := t.bucket
-}
+# Resolved buckets of trails owned by the audited account, each bucket once. Deduplicated by id
+# rather than collected into a set: a set of bucket objects compares whole objects (policy
+# documents included) on every insertion, a measurable cost per document.
+trail_buckets := [b |
+	some id in {t.bucket.id | some t in trails.owned}
+	b := [t.bucket | some t in trails.owned; t.bucket.id == id][0]
+]
 
 name_of(b) := b.name.value if {
 	is_string(b.name.value)

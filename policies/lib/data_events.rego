@@ -13,9 +13,13 @@ import data.trailguard.lib.trails
 
 # `what` names the events in messages, e.g. "S3 object-level write events for all buckets".
 findings(type, read_only, what) := {finding |
+	# Every trail's answer, computed once per rule instead of once per pair of trails (the
+	# "no other trail" check asks it of every other trail). A set of [id, answer] pairs: an
+	# undetermined answer leaves its trail out.
+	answers := {[u.id, selectors.data_events(u, type, read_only)] | some u in input.trails}
 	some t in trails.owned
-	selectors.data_events(t, type, read_only) == false
-	trails.no_other_records_data(t, type, read_only)
+	[t.id, false] in answers
+	no_other_records(t, answers)
 	field := selectors.selector_field(t)
 	finding := {
 		"msg": sprintf("Trail '%s' does not record %s (%s)%s", [
@@ -27,6 +31,13 @@ findings(type, read_only, what) := {finding |
 		"resource": t.id,
 		"loc": t[field].loc,
 		"evidence": {"data_resource_type": type, "read_only": read_only, "selectors": t[field].value},
+	}
+}
+
+# Same as trails.no_other_records_data(t, type, read_only), from the answers computed above.
+no_other_records(t, answers) if {
+	every u in trails.others(t) {
+		[u.id, false] in answers
 	}
 }
 

@@ -104,6 +104,23 @@ test_unknown_value_in_advanced_selector_is_undetermined if {
 	not selectors.management_rw(t) == false
 }
 
+test_unknown_marker_is_found_at_every_selector_level if {
+	marker := {"unknown": "var.x"}
+	selectors.contains_unknown([marker])
+	selectors.contains_unknown([{"name": marker, "field_selectors": []}])
+	selectors.contains_unknown([{"name": "s", "field_selectors": [marker]}])
+	selectors.contains_unknown([{"name": "s", "field_selectors": [{"field": marker, "equals": []}]}])
+	selectors.contains_unknown([{"name": "s", "field_selectors": [{"field": "readOnly", "equals": [marker]}]}])
+	selectors.contains_unknown([{"read_write_type": "All", "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3", marker]}]}])
+}
+
+test_the_word_unknown_in_a_value_is_not_a_marker if {
+	not selectors.contains_unknown([{"name": "unknown", "field_selectors": [{"field": "unknown", "equals": ["unknown"]}]}])
+	not selectors.contains_unknown([{"name": "\"unknown\": yes", "field_selectors": []}])
+	not selectors.contains_unknown([{"name": "{\"unknown\":1}", "field_selectors": []}])
+	not selectors.contains_unknown([])
+}
+
 # --- classic selectors -------------------------------------------------------------------
 
 classic(sels) := testing.trail({"event_selectors": testing.known(sels, 15)})

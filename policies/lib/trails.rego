@@ -7,11 +7,12 @@ import data.trailguard.lib.selectors
 
 # Trails owned by the audited account. Organization trails seen from a member account ("shadow"
 # trails) are configured in the management account, so they are never reported as misconfigured
-# here; they still count when asking whether some trail covers a need.
-owned contains t if {
+# here; they still count when asking whether some trail covers a need. An array in input order,
+# not a set: a set of trail objects compares whole objects on every insertion.
+owned := [t |
 	some t in input.trails
 	not t.is_shadow
-}
+]
 
 stopped(t) if t.is_logging.value == false
 

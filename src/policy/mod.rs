@@ -4,6 +4,7 @@
 //! Nothing about an individual rule lives in Rust: a rule is its `.rego` file, its tests and its
 //! examples. This module only knows the contract (a `deny` set under the rule's package).
 
+pub mod aggregate;
 pub mod catalog;
 pub mod deny;
 pub mod eval;

@@ -20,7 +20,7 @@ pub struct ExampleResult {
 }
 
 /// File name an example of `format` is written to, so detection sees it as a user would.
-fn file_name(format: &str) -> Option<&'static str> {
+pub fn file_name(format: &str) -> Option<&'static str> {
     match format {
         "cloudformation" => Some("template.yaml"),
         "terraform-hcl" => Some("main.tf"),
@@ -107,7 +107,7 @@ pub fn check(set: &PolicySet) -> Vec<ExampleResult> {
 }
 
 /// The set's engine with `params` merged over the parameters it was loaded with.
-fn engine_with_params(
+pub fn engine_with_params(
     set: &PolicySet,
     params: &BTreeMap<String, serde_json::Value>,
 ) -> Result<(regorus::Engine, serde_json::Value), String> {

@@ -14,6 +14,7 @@ use crate::contract::{
 };
 use crate::eventscan::engine::{EventEvaluator, EventProgram};
 use crate::model::Document;
+use crate::policy::aggregate::ConfigPlan;
 use crate::policy::eval::Evaluator;
 use crate::policy::{PolicySet, Rule};
 use discover::{Input, display};
@@ -38,12 +39,10 @@ pub struct ScanOptions {
     /// Event prefilter off: every record is offered to every event rule (for tests that prove
     /// the prefilter changes nothing).
     pub no_prefilter: bool,
-    /// Evaluate config rules on the bytecode VM (experimental: the interpreter is the default
-    /// until the pack passes the differential test on the VM).
-    pub config_bytecode: bool,
     /// Draw a progress bar on stderr (the CLI sets this on a terminal without `--quiet`).
     pub progress: bool,
-    /// Evaluate rules on the interpreter only, not the bytecode VM (differential tests).
+    /// Evaluate every rule on the regorus interpreter, not the bytecode VM (differential tests,
+    /// and a way out should the VM misbehave).
     pub interpreter_only: bool,
     /// Inline suppressions, waivers and baseline, applied after evaluation (`crate::suppress`).
     pub exceptions: crate::suppress::Exceptions,
@@ -98,7 +97,8 @@ pub fn input_diag(e: InputError) -> Diagnostic {
 struct Worker<'a, 'p> {
     /// Paths named on the command line: an unrecognised file among them is an error.
     named: &'p [PathBuf],
-    eval: Evaluator,
+    /// Made on the first document: a scan of event logs alone never compiles config rules.
+    eval: Option<Evaluator>,
     prepared: &'p Prepared<'a>,
     events: Option<EventEvaluator<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
@@ -112,14 +112,9 @@ impl<'a, 'p> Worker<'a, 'p> {
         progress: &'p progress::Progress,
         named: &'p [PathBuf],
     ) -> Worker<'a, 'p> {
-        let eval = if prepared.aggregate {
-            Evaluator::with_aggregate(&prepared.engine, prepared.config_program.clone())
-        } else {
-            Evaluator::new(&prepared.engine)
-        };
         Worker {
             named,
-            eval,
+            eval: None,
             prepared,
             events: None,
             read_opts,
@@ -136,7 +131,11 @@ impl<'a, 'p> Worker<'a, 'p> {
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
         part.documents += 1;
         part.resources += (doc.trails.len() + doc.event_data_stores.len()) as u64;
-        let (findings, errors) = self.eval.eval_document(&self.prepared.config_rules, doc);
+        let prepared = self.prepared;
+        let eval = self
+            .eval
+            .get_or_insert_with(|| Evaluator::new(prepared.config_plan()));
+        let (findings, errors) = eval.eval_document(&prepared.config_rules, doc);
         part.inline
             .extend(crate::suppress::inline::bind(doc, &findings));
         part.findings.extend(findings);
@@ -273,12 +272,11 @@ impl<'a, 'p> Worker<'a, 'p> {
 /// example checker runs hundreds of tiny scans with one of these).
 pub struct Prepared<'a> {
     pub set: &'a PolicySet,
-    engine: regorus::Engine,
     config_rules: Vec<&'a Rule>,
     event_rules: Vec<&'a Rule>,
-    event_engine: regorus::Engine,
-    aggregate: bool,
-    config_program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
+    engine: regorus::Engine,
+    /// Planned (and the VM part compiled) on first use, like the event program.
+    config: std::sync::OnceLock<ConfigPlan>,
     use_index: bool,
     use_rvm: bool,
     /// Compiled on first use: a scan of templates alone never pays for the event pack.
@@ -294,7 +292,7 @@ impl<'a> Prepared<'a> {
     /// `params` must then hold).
     pub fn with_engine(
         set: &'a PolicySet,
-        mut engine: regorus::Engine,
+        engine: regorus::Engine,
         params: &serde_json::Value,
         opts: &ScanOptions,
     ) -> Prepared<'a> {
@@ -307,27 +305,23 @@ impl<'a> Prepared<'a> {
                 .filter(|r| opts.no_prefilter || !inert(r, params))
                 .collect()
         };
-        let config_rules = pick(crate::contract::RuleKind::Config);
-        // The event program is compiled from a clone taken before the aggregate module exists.
-        let event_engine = engine.clone();
-        let aggregate = crate::policy::eval::add_aggregate(&mut engine, &config_rules);
-        let config_program = if aggregate && opts.config_bytecode && !opts.interpreter_only {
-            crate::policy::eval::compile_aggregate(&engine)
-        } else {
-            None
-        };
         Prepared {
             set,
-            config_rules,
+            config_rules: pick(crate::contract::RuleKind::Config),
             event_rules: pick(crate::contract::RuleKind::Event),
             engine,
-            event_engine,
-            aggregate,
-            config_program,
+            config: std::sync::OnceLock::new(),
             use_index: !opts.no_prefilter,
             use_rvm: !opts.interpreter_only,
             program: std::sync::OnceLock::new(),
         }
+    }
+
+    /// How the config rules are evaluated (planned by the first caller; others wait for it).
+    pub fn config_plan(&self) -> &ConfigPlan {
+        self.config.get_or_init(|| {
+            crate::policy::aggregate::plan(self.set, &self.engine, &self.config_rules, self.use_rvm)
+        })
     }
 
     /// The compiled event rules (compiled by the first caller; others wait for it).
@@ -336,7 +330,7 @@ impl<'a> Prepared<'a> {
             .program
             .get_or_init(|| {
                 EventProgram::prepare(
-                    &self.event_engine,
+                    &self.engine,
                     self.event_rules.clone(),
                     self.use_index,
                     self.use_rvm,
