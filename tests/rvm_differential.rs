@@ -238,20 +238,28 @@ note(t) := "advanced selectors" if {
 
 /// A user module that adds to a built-in package changes built-in rules: none runs on the VM.
 #[test]
-fn a_user_module_in_a_builtin_package_keeps_every_rule_on_the_interpreter() {
+fn a_user_module_in_a_builtin_package_is_refused_and_builtins_stay_on_the_vm() {
+    // A user module joining a built-in package could change what a built-in rule means (and
+    // the VM proof no longer holds): the loader refuses it, so the VM plan is unaffected.
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("fields_extra.rego"),
         "package trailguard.lib.fields\n\nimport rego.v1\n\nacme_flag := true\n",
     )
     .expect("write module");
-    let set = load(vec![dir.path().to_path_buf()]);
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        dirs: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    });
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].code, "policy::package-conflict");
     let opts = options(config_ids(&set), Vec::new(), false);
     let prepared = Prepared::new(&set, &opts);
     let plan = prepared.config_plan();
     assert!(!plan.on_vm.is_empty());
-    assert!(plan.on_vm.iter().all(|&v| !v));
-    assert!(plan.program.is_none());
+    assert!(plan.on_vm.iter().all(|&v| v));
+    assert!(plan.program.is_some());
 }
 
 /// A rule that fails on the interpreter is reported by name while every other rule still
