@@ -81,12 +81,9 @@ fn every_record_of_the_fixture_corpus_is_evaluated_or_skipped() {
 }
 
 #[test]
-fn the_shared_detonation_logs_balance_too() {
-    let data = Path::new("/work/shared/data/stratus-red-team-detonation-logs");
-    if !data.is_dir() {
-        eprintln!("skipped: {} is not on this machine", data.display());
-        return;
-    }
+fn the_stratus_detonation_logs_balance_too() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stratus");
+    let data = root.as_path();
     let run = scan_json(&[&data.to_string_lossy()]);
     let read = assert_balanced(&run.report()["summary"]["events"]);
     assert_eq!(read, library_count(data));
