@@ -9,11 +9,15 @@ use super::sanitize;
 use serde_json::Value;
 
 /// At most this many items are shown; the rest are counted.
-pub const MAX_ITEMS: usize = 12;
+pub const MAX_ITEMS: usize = 16;
 /// Values longer than this many characters are cut with `…`.
 pub const MAX_VALUE_CHARS: usize = 96;
 /// Objects nested deeper than this are shown as compact JSON instead of more dotted keys.
 const MAX_DEPTH: usize = 3;
+
+/// Top-level evidence keys shown first, in this order (the event-finding convention: who did
+/// what, when, from where); other keys follow in their own order.
+const FIRST: [&str; 4] = ["who", "what", "when", "where"];
 
 /// The evidence as display items (`key=value`, or a bare value when it is not an object) and
 /// the number of items left out.
@@ -21,7 +25,16 @@ pub fn items(evidence: &Value) -> (Vec<String>, usize) {
     let mut all = Vec::new();
     match evidence {
         Value::Null => {}
-        Value::Object(_) => flatten("", evidence, 0, &mut all),
+        Value::Object(map) => {
+            for k in FIRST {
+                if let Some(v) = map.get(k) {
+                    flatten(k, v, 1, &mut all);
+                }
+            }
+            for (k, v) in map.iter().filter(|(k, _)| !FIRST.contains(&k.as_str())) {
+                flatten(k, v, 1, &mut all);
+            }
+        }
         other => all.push(scalar_or_json(other)),
     }
     let omitted = all.len().saturating_sub(MAX_ITEMS);
@@ -101,11 +114,28 @@ mod tests {
     }
 
     #[test]
+    fn who_what_when_where_come_first() {
+        let ev = json!({"details": {"x": 1}, "eventID": "e", "what": {"eventName": "StopLogging"}, "when": "t", "where": {"sourceIPAddress": "1.2.3.4"}, "who": {"arn": "a"}});
+        let (shown, _) = items(&ev);
+        assert_eq!(
+            shown,
+            vec![
+                "who.arn=a",
+                "what.eventName=StopLogging",
+                "when=t",
+                "where.sourceIPAddress=1.2.3.4",
+                "details.x=1",
+                "eventID=e"
+            ]
+        );
+    }
+
+    #[test]
     fn bounded_in_count_length_and_depth() {
         let many: serde_json::Map<String, Value> =
             (0..20).map(|i| (format!("k{i:02}"), json!(i))).collect();
         let (shown, omitted) = items(&Value::Object(many));
-        assert_eq!((shown.len(), omitted), (MAX_ITEMS, 8));
+        assert_eq!((shown.len(), omitted), (MAX_ITEMS, 20 - MAX_ITEMS));
         let long = "x".repeat(200);
         let (shown, _) = items(&json!({"v": long}));
         assert_eq!(shown[0].chars().count(), 2 + MAX_VALUE_CHARS);
