@@ -40,7 +40,9 @@ import rego.v1
 import data.trailguard.events.lib.actor
 
 deny contains {"msg": msg, "evidence": evidence} if {
-	count(data.trailguard.params.allowed_regions) > 0
+	# First and cheapest: this rule sees every record, and `!= []` is the fastest test that the
+	# parameter is set (measured against count(...) > 0 and iteration).
+	data.trailguard.params.allowed_regions != []
 	region := input.awsRegion
 	is_string(region)
 	not region in {r | some r in data.trailguard.params.allowed_regions}

@@ -49,7 +49,8 @@ deny contains {"msg": msg, "evidence": evidence} if {
 		"eventSource": input.eventSource,
 		"eventName": input.eventName,
 		"errorCode": code,
-		"errorMessage": object.get(input, "errorMessage", ""),
+		# EC2 appends a long opaque "Encoded authorization failure message": keep the readable part.
+		"errorMessage": split(object.get(input, "errorMessage", ""), " Encoded authorization failure message:")[0],
 	}
 }
 

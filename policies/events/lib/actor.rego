@@ -136,17 +136,22 @@ principal_account(v) := "*" if {
 } else := v
 
 # action(rec): "service:EventName", e.g. "ec2:GetPasswordData".
-action(rec) := sprintf("%s:%s", [split(rec.eventSource, ".")[0], rec.eventName])
+action(rec) := sprintf("%s:%s", [split(rec.eventSource, ".")[0], rec.eventName]) if {
+	is_string(rec.eventSource)
+} else := sprintf("%v", [object.get(rec, "eventName", "(unknown call)")])
 
 # read_only(rec): CloudTrail writes a boolean; some exports carry the string.
 read_only(rec) if rec.readOnly == true
 
 read_only(rec) if rec.readOnly == "true"
 
-# untrusted_account(v, rec): an AWS principal value names "*" or an account that is neither the
-# recording account nor listed in the `trusted_accounts` parameter.
+# untrusted_account(v, rec): an AWS principal value names "*" (whatever `trusted_accounts` says)
+# or an account that is neither the recording account nor listed in `trusted_accounts`.
+untrusted_account(v, rec) if principal_account(v) == "*"
+
 untrusted_account(v, rec) if {
 	acct := principal_account(v)
+	acct != "*"
 	acct != account(rec)
 	not acct in {sprintf("%v", [a]) | some a in data.trailguard.params.trusted_accounts}
 }
