@@ -430,7 +430,7 @@ fn run_rules(args: RulesArgs) -> i32 {
         ListFormat::Text => report::RulesFormat::Text,
         ListFormat::Json => report::RulesFormat::Json,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write_or_quiet(report::rules_table(&set.descriptors(), fmt, &mut out))
 }
 
@@ -466,7 +466,7 @@ fn run_explain(args: ExplainArgs) -> i32 {
                 })
                 .collect(),
         });
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write_or_quiet(report::explain(
         &rule.desc,
         examples.as_ref(),
@@ -487,7 +487,7 @@ fn run_test(args: TestArgs) -> i32 {
         print_fatal(&errors);
     }
     let results = testing::run(&set, args.run.as_deref());
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut code = testing::print(&results, args.verbose, &mut out);
     if !args.no_examples {
         let examples = scan::examples::check(&set);

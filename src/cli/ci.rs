@@ -158,7 +158,8 @@ pub fn emit(
             failed = true;
         }
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered: Rust's stdout is line-buffered, which costs one write(2) per report line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let stdout = write_or_quiet(
         ctx.render(report, format, true, &mut out)
             .and_then(|_| out.flush()),
@@ -256,7 +257,7 @@ pub fn run_report(args: ReportArgs) -> i32 {
                 eprintln!("error: cannot write the report to {}: {e}", path.display());
             }),
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             match write_or_quiet(render(&mut out).and_then(|_| out.flush())) {
                 0 => Ok(()),
                 _ => Err(()),
