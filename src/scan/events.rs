@@ -130,11 +130,13 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             self.pending = (0, 0);
         }
         if let Some(t) = rec.header.event_time.as_deref() {
+            // Logs are mostly in time order, so `last` changes on nearly every record: reuse
+            // its buffer instead of allocating a string per record.
             if self.first.as_deref().is_none_or(|f| t < f) {
-                self.first = Some(t.to_string());
+                set_text(&mut self.first, t);
             }
             if self.last.as_deref().is_none_or(|l| t > l) {
-                self.last = Some(t.to_string());
+                set_text(&mut self.last, t);
             }
         }
         if self.eval.candidates(&Fields(&rec.header)).is_empty() {
@@ -221,6 +223,16 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             });
         }
         ControlFlow::Continue(())
+    }
+}
+
+fn set_text(slot: &mut Option<String>, text: &str) {
+    match slot {
+        Some(s) => {
+            s.clear();
+            s.push_str(text);
+        }
+        None => *slot = Some(text.to_string()),
     }
 }
 
