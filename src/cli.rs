@@ -51,6 +51,23 @@ pub struct PolicyArgs {
     pub no_builtin: bool,
 }
 
+/// Which rules run and which files are walked: shared by `scan` and `report`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TargetArgs {
+    /// Only run these rules: ids, names or id prefixes (comma-separated or repeated)
+    #[arg(long, value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not run these rules: ids, names or id prefixes
+    #[arg(long, value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Skip paths matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Follow symbolic links when walking directories
+    #[arg(long)]
+    pub follow_links: bool,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
@@ -96,18 +113,8 @@ pub struct ScanArgs {
     /// Fail (exit 1) when a finding is at or above this severity [default: info]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Only run these rules: ids, names or id prefixes (comma-separated or repeated)
-    #[arg(long, value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Do not run these rules: ids, names or id prefixes
-    #[arg(long, value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Skip paths matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Follow symbolic links when walking directories
-    #[arg(long)]
-    pub follow_links: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -343,7 +350,8 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         &set.rules,
     );
     errors.extend(exception_errors);
-    let selected = match scan::select::resolve(&set.rules, &args.select, &args.ignore) {
+    let selected = match scan::select::resolve(&set.rules, &args.target.select, &args.target.ignore)
+    {
         Ok(s) => s,
         Err(mut e) => {
             errors.append(&mut e);
@@ -390,8 +398,8 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         progress: std::io::stderr().is_terminal() && !args.quiet,
         exceptions,
         paths: args.paths.clone(),
-        exclude: args.exclude.clone(),
-        follow_links: args.follow_links,
+        exclude: args.target.exclude.clone(),
+        follow_links: args.target.follow_links,
         fail_on,
         threads: args.threads,
         selected,
@@ -550,17 +558,8 @@ pub struct ReportArgs {
     /// Write the report to this file instead of standard output
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Only run these rules (as for `scan`)
-    #[arg(long, value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Do not run these rules (as for `scan`)
-    #[arg(long, value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Skip paths matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    #[arg(long)]
-    pub follow_links: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
     #[command(flatten)]
     pub policies: PolicyArgs,
 }

@@ -213,7 +213,8 @@ pub fn run_report(args: ReportArgs) -> i32 {
         );
         return 2;
     };
-    let selected = match scan::select::resolve(&set.rules, &args.select, &args.ignore) {
+    let selected = match scan::select::resolve(&set.rules, &args.target.select, &args.target.ignore)
+    {
         Ok(s) => s,
         Err(mut e) => {
             errors.append(&mut e);
@@ -223,8 +224,8 @@ pub fn run_report(args: ReportArgs) -> i32 {
     };
     let opts = ScanOptions {
         paths: args.paths.clone(),
-        exclude: args.exclude.clone(),
-        follow_links: args.follow_links,
+        exclude: args.target.exclude.clone(),
+        follow_links: args.target.follow_links,
         fail_on: None,
         threads: 0,
         selected: selected.clone(),

@@ -31,15 +31,15 @@ pub fn for_scan(args: &mut ScanArgs) -> (Option<Settings>, Vec<Diagnostic>) {
     let values = |v: &[super::Setting<String>]| v.iter().map(|x| x.value.clone()).collect();
     // A `--select` on the command line is the whole rule selection: the file's `ignore` must
     // not quietly take back a rule the user just asked for.
-    let cli_selects = !args.select.is_empty();
+    let cli_selects = !args.target.select.is_empty();
     if let (false, Some(v)) = (cli_selects, &s.select) {
-        args.select = values(v);
+        args.target.select = values(v);
     }
-    if let (true, false, Some(v)) = (args.ignore.is_empty(), cli_selects, &s.ignore) {
-        args.ignore = values(v);
+    if let (true, false, Some(v)) = (args.target.ignore.is_empty(), cli_selects, &s.ignore) {
+        args.target.ignore = values(v);
     }
-    if let (true, Some(v)) = (args.exclude.is_empty(), &s.exclude) {
-        args.exclude = v.clone();
+    if let (true, Some(v)) = (args.target.exclude.is_empty(), &s.exclude) {
+        args.target.exclude = v.clone();
     }
     if let (true, Some(v)) = (args.policies.policy.is_empty(), &s.policy_dirs) {
         args.policies.policy = v.clone();
@@ -49,7 +49,7 @@ pub fn for_scan(args: &mut ScanArgs) -> (Option<Settings>, Vec<Diagnostic>) {
     }
     args.policies.no_builtin |= s.no_builtin == Some(true);
     args.settings.no_ignores |= s.no_ignores == Some(true);
-    args.follow_links |= s.follow_links == Some(true);
+    args.target.follow_links |= s.follow_links == Some(true);
     if args.settings.waivers.is_none() {
         args.settings.waivers = s.waivers.clone();
     }

@@ -2,7 +2,7 @@
 //! asset (a Content-Security-Policy meta tag forbids loading any), every input-derived string
 //! escaped. Opened from the repository root, the evidence links open the files.
 
-use super::{ComplianceReport, ControlResult, Status, evidence_position, plural};
+use super::{ComplianceReport, ControlResult, Status, evidence_position, findings_note, plural};
 use crate::contract::Severity;
 use crate::report::sanitize;
 use crate::report::sarif::{RepoPath, encode_uri_path, repo_path};
@@ -59,19 +59,14 @@ fn href(path: &str, base: Option<&Path>) -> String {
 fn control(c: &ControlResult, base: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "<h3 id=\"c-{}\">{} {}</h3>\n<p>Status: {}; {} of {} rules assessed; {}{}.</p>",
+        "<h3 id=\"c-{}\">{} {}</h3>\n<p>Status: {}; {} of {} rules assessed; {}.</p>",
         esc(&c.id),
         esc(&c.id),
         esc(&c.title),
         status(c.status),
         c.rules_assessed,
         c.rules.len(),
-        plural(c.findings, "finding", "findings"),
-        if c.suppressed > 0 {
-            format!(", {} suppressed", c.suppressed)
-        } else {
-            String::new()
-        }
+        findings_note(c)
     )?;
     writeln!(
         out,

@@ -1,7 +1,7 @@
 //! The compliance report as Markdown: the at-a-glance summary, one table of controls, then
 //! per control its rules (with why one was not assessed) and the evidence as `path:line` links.
 
-use super::{ComplianceReport, ControlResult, Status, evidence_position, plural};
+use super::{ComplianceReport, ControlResult, Status, evidence_position, findings_note, plural};
 use crate::contract::Severity;
 use crate::report::markdown::cell;
 use crate::report::sarif::encode_uri_path;
@@ -22,18 +22,13 @@ pub fn status_label(s: Status) -> &'static str {
 fn control(c: &ControlResult, base: Option<&Path>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "\n### {} {}\n\nStatus: **{}**, {} of {} rules assessed, {}{}.\n",
+        "\n### {} {}\n\nStatus: **{}**, {} of {} rules assessed, {}.\n",
         cell(&c.id),
         cell(&c.title),
         status_label(c.status),
         c.rules_assessed,
         c.rules.len(),
-        plural(c.findings, "finding", "findings"),
-        if c.suppressed > 0 {
-            format!(", {} suppressed", c.suppressed)
-        } else {
-            String::new()
-        }
+        findings_note(c)
     )?;
     writeln!(
         out,

@@ -273,6 +273,15 @@ pub fn build(
 }
 
 /// `1 finding`, `2 findings`.
+/// "3 findings" or "3 findings, 1 suppressed": the count line of one control.
+pub fn findings_note(c: &ControlResult) -> String {
+    let mut note = plural(c.findings, "finding", "findings");
+    if c.suppressed > 0 {
+        note.push_str(&format!(", {} suppressed", c.suppressed));
+    }
+    note
+}
+
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
