@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo bench --bench events -- --records 1000000 [--dir DIR] [--threads 2]
-//!     [--seed 1] [--runs 3] [--reuse]
+//!     [--seed 1] [--runs 3] [--reuse] [--only floor|pack]
 //! ```
 //!
 //! `--reuse` keeps an archive already generated in DIR with the same records and seed. The
@@ -29,6 +29,8 @@ struct Args {
     seed: u64,
     runs: usize,
     reuse: bool,
+    /// Run only the floor or only the full pack (`None`: both).
+    only: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -39,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
         seed: 1,
         runs: 3,
         reuse: false,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => args.seed = number()?,
             "--runs" => args.runs = number()?.max(1) as usize,
             "--dir" => args.dir = Some(PathBuf::from(&value)),
+            "--only" if value == "floor" || value == "pack" => args.only = Some(value),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -118,7 +122,11 @@ fn main() -> ExitCode {
         "peak RSS MB"
     );
     let opts = ReadOptions::default();
-    for (label, files) in [("gzip", &archive.gz_files), ("json", &archive.json_files)] {
+    let floor_inputs = match args.only.as_deref() {
+        Some("pack") => vec![],
+        _ => vec![("gzip", &archive.gz_files), ("json", &archive.json_files)],
+    };
+    for (label, files) in floor_inputs {
         let mut runs = Vec::new();
         let mut peak = None;
         for _ in 0..args.runs {
@@ -158,6 +166,9 @@ fn main() -> ExitCode {
                 kib as f64 / 1024.0
             )),
         );
+    }
+    if args.only.as_deref() == Some("floor") {
+        return ExitCode::SUCCESS;
     }
     if let Err(e) = full_pack(&args, &archive) {
         eprintln!("bench events: {e}");

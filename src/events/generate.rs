@@ -9,7 +9,7 @@
 //! gzip about 12:1, like delivered CloudTrail files.
 
 mod catalog;
-mod records;
+pub(crate) mod records;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;

@@ -12,6 +12,7 @@
 
 pub mod bench;
 mod error;
+mod fast;
 pub mod generate;
 mod gzip;
 mod header;

@@ -4,7 +4,6 @@
 //! the accounting: every item is passed on or skipped with a reason.
 
 use super::gzip::{self, BoundedGzip, Counted, GzipLimit};
-use super::header::Header;
 use super::record::{Sink, advance};
 use super::scan::{Capture, ScanError, ScanErrorKind, Scanner};
 use super::stats::{Position, ReadStats};
@@ -358,25 +357,15 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
         if chunk.first() != Some(&b'{') {
             return Ok(false);
         }
-        let mut stream = serde_json::Deserializer::from_slice(chunk).into_iter::<Header<'_>>();
-        let Some(Ok(header)) = stream.next() else {
+        let Some((header, text)) = super::fast::parse(chunk, max) else {
             return Ok(false);
         };
-        let (bytes, rest) = chunk.split_at(stream.byte_offset());
+        let (bytes, rest) = chunk.split_at(text.len());
         // JSON Lines: the record must be alone on its line, and the line's end must be in view.
         let broken_line = self.plan.lines
             && (memchr::memchr(b'\n', bytes).is_some()
                 || rest.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r')) != Some(&b'\n'));
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return Ok(false);
-        };
         if header.batch || broken_line || text.len() > self.buf.limit {
-            return Ok(false);
-        }
-        // serde skips unknown fields without a depth limit; a record nested past the scanner's
-        // limit must be refused the same way on both paths. Fewer brackets than the limit
-        // cannot nest that deep, which spares almost every record the exact check.
-        if memchr::memchr2_iter(b'{', b'[', bytes).count() > max && nests_deeper(bytes, max) {
             return Ok(false);
         }
         let len = text.len();
@@ -419,34 +408,6 @@ impl<R: BufRead, F: FnMut(Record<'_>) -> ControlFlow<()>> Reader<'_, R, F> {
             Item::Field { name, embedded } => self.sink.field(text, at, index, name, embedded),
         }
     }
-}
-
-/// Whether the JSON text `bytes` nests brackets more than `max` levels deep (strings skipped).
-fn nests_deeper(bytes: &[u8], max: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > max {
-                    return true;
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `tests/fixtures/events/` (see SOURCE.md there), re-encoded in every supported format.
 
 mod errors;
+mod fast;
 mod formats;
 mod limits;
 

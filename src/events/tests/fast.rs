@@ -1,0 +1,178 @@
+//! The fast header parse against serde, the reference: whenever the fast path accepts a record it
+//! must find the same end and the same header serde finds, and on ordinary CloudTrail records
+//! it must accept (or the reader silently loses its speed).
+
+use super::super::fast;
+use super::super::generate::records::{Context, Rng, write_record};
+use super::super::header::Header;
+use proptest::prelude::*;
+use std::path::PathBuf;
+
+/// What serde's stream deserializer (the reference fast path before this one) makes of `chunk`.
+fn serde_header(chunk: &[u8]) -> Option<(Header<'_>, usize)> {
+    let mut stream = serde_json::Deserializer::from_slice(chunk).into_iter::<Header<'_>>();
+    let header = stream.next()?.ok()?;
+    let end = stream.byte_offset();
+    std::str::from_utf8(&chunk[..end]).ok()?;
+    Some((header, end))
+}
+
+/// The fast parse never accepts what serde refuses, and agrees with serde when it accepts.
+fn agrees(chunk: &[u8]) -> bool {
+    if chunk.first() != Some(&b'{') {
+        return true;
+    }
+    match fast::parse(chunk, 512) {
+        None => true,
+        Some((h, text)) => {
+            let (reference, end) = serde_header(chunk)
+                .unwrap_or_else(|| panic!("fast path accepted what serde refuses: {chunk:?}"));
+            assert_eq!(text.len(), end, "record end differs on {:?}", text);
+            assert_eq!(h, reference, "header differs on {text}");
+            true
+        }
+    }
+}
+
+fn generated(n: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    let ctx = Context::new("123456789012", "eu-west-1", &mut rng);
+    (0..n)
+        .map(|i| {
+            let mut out = String::new();
+            write_record(&mut out, &ctx, &mut rng, 1_700_000_000 + i as i64);
+            out
+        })
+        .collect()
+}
+
+/// Every record of the Stratus fixture corpus, compact and pretty-printed.
+fn fixture_records() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stratus");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for record in value.as_array().into_iter().flatten() {
+            out.push(serde_json::to_string(record).unwrap());
+            out.push(serde_json::to_string_pretty(record).unwrap());
+        }
+    }
+    assert!(out.len() > 100, "the Stratus corpus has hundreds of records");
+    out
+}
+
+#[test]
+fn real_and_generated_records_take_the_fast_path_with_serdes_result() {
+    let mut records = fixture_records();
+    records.extend(generated(2_000, 7));
+    for r in &records {
+        // Followed by the next element, as in a Records array.
+        let chunk = format!("{r},{{\"next\":1}}");
+        let (h, text) = fast::parse(chunk.as_bytes(), 512)
+            .unwrap_or_else(|| panic!("fast path refused an ordinary record: {r}"));
+        assert_eq!(text, r.as_str());
+        assert_eq!(Some((h, r.len())), serde_header(chunk.as_bytes()));
+    }
+}
+
+#[test]
+fn unusual_records_go_to_the_serde_path() {
+    let refused = [
+        // Escapes in a selecting field or a key: serde unescapes them.
+        r#"{"eventName":"A\u0042C"}"#,
+        r#"{"event\u004eame":"x"}"#,
+        // A duplicate selecting field: serde refuses the record.
+        r#"{"eventName":"a","eventName":"b"}"#,
+        r#"{"userIdentity":{"type":"Root","type":"IAMUser"}}"#,
+        // A number where a selecting field is expected: serde parses it (and may refuse it).
+        r#"{"eventName":1e999}"#,
+        // Cut off by the end of the buffer.
+        r#"{"eventName":"x","requestParameters":{"a":[1,2"#,
+        // Invalid JSON.
+        r#"{"eventName":"x",}"#,
+        r#"{"a":01}"#,
+        r#"{"a":1.}"#,
+        r#"{"a":-}"#,
+        r#"{"a":tru}"#,
+        r#"{"a":"\x"}"#,
+        r#"{"a":"\u12G4"}"#,
+        "{\"a\":\"tab\there\"}",
+    ];
+    for r in refused {
+        assert!(fast::parse(r.as_bytes(), 512).is_none(), "accepted {r}");
+        assert!(agrees(r.as_bytes()));
+    }
+    // Invalid UTF-8 inside an ignored string.
+    let mut bytes = br#"{"eventName":"x","userAgent":"ab"}"#.to_vec();
+    bytes[30] = 0xff;
+    assert!(fast::parse(&bytes, 512).is_none());
+    // Nesting deeper than the reader's limit.
+    let deep = format!("{{\"a\":{}1{}}}", "[".repeat(20), "]".repeat(20));
+    assert!(fast::parse(deep.as_bytes(), 10).is_none());
+    assert!(fast::parse(deep.as_bytes(), 30).is_some());
+}
+
+#[test]
+fn odd_but_valid_shapes_read_like_serde() {
+    let accepted = [
+        r#"{"eventName":null,"readOnly":"true","userIdentity":"root","errorCode":[1,{"a":2}]}"#,
+        r#"{"readOnly":true,"userIdentity":{"type":{"x":1},"arn":"a","sessionContext":{}}}"#,
+        r#"{"Records":[],"eventName":"x"}"#,
+        r#"{ "eventName" : "x" , "n" : -0.5e+10 , "a" : [ true , false , null ] }"#,
+        r#"{"a":"\"\\\/\b\f\n\r\t\u00e9","eventTime":"t"}"#,
+        r#"{}"#,
+    ];
+    for r in accepted {
+        assert!(fast::parse(r.as_bytes(), 512).is_some(), "refused {r}");
+        assert!(agrees(r.as_bytes()));
+    }
+}
+
+fn mutate(record: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
+    let mut bytes = record.as_bytes().to_vec();
+    const ALPHABET: &[u8] = b"{}[]\":,\\ \n0-1.eE+tfnulr\x00\xc3\xa9\xffaZ";
+    for &(at, op, byte) in edits {
+        if bytes.is_empty() {
+            break;
+        }
+        let at = at % bytes.len();
+        let b = ALPHABET[byte as usize % ALPHABET.len()];
+        match op % 4 {
+            0 => bytes[at] = b,
+            1 => bytes.insert(at, b),
+            2 => {
+                bytes.remove(at);
+            }
+            _ => bytes.truncate(at.max(1)),
+        }
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+    /// Random edits of real and generated records: whatever the fast path accepts, serde accepts
+    /// identically.
+    #[test]
+    fn mutated_records_agree_with_serde(
+        which in 0usize..64,
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..4),
+    ) {
+        thread_local! {
+            static CORPUS: Vec<String> = {
+                let mut c = fixture_records();
+                c.truncate(32);
+                c.extend(generated(32, 11));
+                c
+            };
+        }
+        let bytes = CORPUS.with(|c| mutate(&c[which % c.len()], &edits));
+        prop_assert!(agrees(&bytes));
+    }
+}
