@@ -184,33 +184,9 @@ impl Parser<'_> {
         }
     }
 
-    /// Advance to the next `"`, `\` or control character, eight bytes at a time. Bytes >= 0x80
-    /// pass here; the whole record's UTF-8 is validated once at the end.
     #[inline]
     fn skip_plain(&mut self) {
-        while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let quote = w ^ (LO * u64::from(b'"'));
-            let slash = w ^ (LO * u64::from(b'\\'));
-            let stop = (quote.wrapping_sub(LO) & !quote)
-                | (slash.wrapping_sub(LO) & !slash)
-                | (w.wrapping_sub(LO * 0x20) & !w);
-            let stop = stop & HI;
-            if stop != 0 {
-                // The lowest flagged byte is exact (borrows only run upwards).
-                self.i += (stop.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.i += 8;
-        }
-        while let Some(&c) = self.b.get(self.i) {
-            if c == b'"' || c == b'\\' || c < 0x20 {
-                return;
-            }
-            self.i += 1;
-        }
+        self.i = plain_end(self.b, self.i);
     }
 
     /// Skip any value, validating it.
@@ -418,6 +394,35 @@ impl Parser<'_> {
             Some(())
         })
     }
+}
+
+/// The position of the first `"`, `\` or control character at or after `i` (or the end),
+/// eight bytes at a time. Bytes >= 0x80 pass: the record's UTF-8 is validated once, elsewhere.
+#[inline]
+pub(crate) fn plain_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (LO * u64::from(b'"'));
+        let slash = w ^ (LO * u64::from(b'\\'));
+        let stop = (quote.wrapping_sub(LO) & !quote)
+            | (slash.wrapping_sub(LO) & !slash)
+            | (w.wrapping_sub(LO * 0x20) & !w);
+        let stop = stop & HI;
+        if stop != 0 {
+            // The lowest flagged byte is exact (borrows only run upwards).
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Mark field `bit` seen; `None` if it already was (serde: "duplicate field").

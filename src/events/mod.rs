@@ -13,6 +13,7 @@
 pub mod bench;
 mod error;
 mod fast;
+pub(crate) use fast::plain_end;
 pub mod generate;
 mod gzip;
 mod header;

@@ -133,6 +133,7 @@ pub struct EventEvaluator<'p, 'a> {
     candidates: Vec<usize>,
     /// Rules switched off for the current file after they hit an evaluation limit.
     disabled: Vec<bool>,
+    values: super::value::ValueBuilder,
 }
 
 /// A rule's raw `deny` entries for one record.
@@ -164,6 +165,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             interp: prog.engine.clone(),
             candidates: Vec::new(),
             disabled: vec![false; prog.rules.len()],
+            values: super::value::ValueBuilder::new(),
         }
     }
 
@@ -193,6 +195,11 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         self.candidates
             .retain(|&i| !disabled.get(i).copied().unwrap_or(false));
         &self.candidates
+    }
+
+    /// The full value of a candidate record (this worker's builder keeps the keys it has seen).
+    pub fn value(&mut self, raw: &str) -> Result<regorus::Value, serde_json::Error> {
+        self.values.build(raw)
     }
 
     /// Evaluate the current candidates on `record` (a parsed full record). Errors name the rule.

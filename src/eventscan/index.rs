@@ -30,7 +30,7 @@ struct Entry {
 /// Rule lookup by event name, with a fallback list for rules not keyed on a name.
 #[derive(Debug, Clone, Default)]
 pub struct RuleIndex {
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>, super::value::FnvBuild>,
     /// Rules whose selector has no `eventName` (keyed on source or fields only, or none).
     unkeyed: Vec<usize>,
     entries: Vec<Entry>,

@@ -4,3 +4,4 @@
 pub mod engine;
 pub mod finding;
 pub mod index;
+pub mod value;

@@ -62,7 +62,10 @@ fn fixture_records() -> Vec<String> {
             out.push(serde_json::to_string_pretty(record).unwrap());
         }
     }
-    assert!(out.len() > 100, "the Stratus corpus has hundreds of records");
+    assert!(
+        out.len() > 100,
+        "the Stratus corpus has hundreds of records"
+    );
     out
 }
 

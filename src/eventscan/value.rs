@@ -1,0 +1,225 @@
+//! Builds the `regorus::Value` of a candidate record straight from its text, which the reader has
+//! already validated: the cost that remains per candidate is the value itself.
+//!
+//! Compared with `serde_json::from_str::<regorus::Value>` it saves serde's per-token visitor
+//! calls, builds each object from its sorted members in one go instead of inserting them one
+//! by one, and shares object keys between records: CloudTrail records repeat the same few
+//! hundred keys, so each worker keeps them (bounded) and clones a reference instead of
+//! allocating a new string per key per record. Anything unusual — an escaped string, a number,
+//! nesting past the limit, text that is not what the reader validated — is left to serde: a
+//! string or number token is converted by serde itself, and a malformed record is converted
+//! by serde as a whole, so errors and edge cases are serde's. A differential test compares the
+//! two on the fixture corpus, generated records and mutated records.
+
+use crate::events::plain_end;
+use regorus::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Keys kept per worker. CloudTrail's vocabulary is a few hundred keys; request parameters can
+/// bring arbitrary ones, so the table stops growing at this size (later keys are allocated).
+const MAX_KEYS: usize = 8192;
+/// Deeper values go to serde (the reader refuses records past its own depth limit anyway).
+const MAX_DEPTH: usize = 128;
+
+/// FNV-1a for the per-record lookups on short keys (record keys here, event names in the
+/// prefilter): SipHash's DoS resistance buys nothing for tables whose worst case is a miss.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// One worker's builder (it owns the key table).
+#[derive(Default)]
+pub struct ValueBuilder {
+    keys: HashMap<Box<str>, Value, FnvBuild>,
+}
+
+impl ValueBuilder {
+    pub fn new() -> ValueBuilder {
+        ValueBuilder::default()
+    }
+
+    /// The record's value, exactly as `serde_json::from_str::<regorus::Value>(raw)` makes it.
+    pub fn build(&mut self, raw: &str) -> Result<Value, serde_json::Error> {
+        let mut p = Builder {
+            text: raw,
+            b: raw.as_bytes(),
+            i: 0,
+            keys: &mut self.keys,
+        };
+        match p.value(0) {
+            Some(v) if p.ws().is_none() => Ok(v),
+            _ => serde_json::from_str(raw),
+        }
+    }
+}
+
+struct Builder<'t, 'k> {
+    text: &'t str,
+    b: &'t [u8],
+    i: usize,
+    keys: &'k mut HashMap<Box<str>, Value, FnvBuild>,
+}
+
+impl<'t> Builder<'t, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) -> Option<u8> {
+        loop {
+            let c = self.peek()?;
+            if matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
+                self.i += 1;
+            } else {
+                return Some(c);
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        match self.ws()? {
+            b'"' => {
+                let s = self.string()?;
+                Some(Value::String(s.into()))
+            }
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b't' => self.literal("true").map(|()| Value::Bool(true)),
+            b'f' => self.literal("false").map(|()| Value::Bool(false)),
+            b'n' => self.literal("null").map(|()| Value::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        let end = self.i + word.len();
+        (self.text.get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// A number token, converted by serde (regorus's own number rules, incl. big numbers).
+    fn number(&mut self) -> Option<Value> {
+        let start = self.i;
+        while self
+            .peek()
+            .is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            self.i += 1;
+        }
+        serde_json::from_str(self.text.get(start..self.i)?).ok()
+    }
+
+    /// The string at `self.i` (its opening quote), unescaped.
+    fn string(&mut self) -> Option<std::borrow::Cow<'t, str>> {
+        let start = self.i;
+        let end = plain_end(self.b, start + 1);
+        if self.b.get(end) == Some(&b'"') {
+            self.i = end + 1;
+            let text: &'t str = self.text;
+            return text.get(start + 1..end).map(std::borrow::Cow::Borrowed);
+        }
+        // An escape (or a control character, which serde refuses): find the closing quote and
+        // let serde unescape the token.
+        let mut i = end;
+        loop {
+            match *self.b.get(i)? {
+                b'"' => break,
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+            i = plain_end(self.b, i);
+        }
+        self.i = i + 1;
+        serde_json::from_str::<String>(self.text.get(start..=i)?)
+            .ok()
+            .map(std::borrow::Cow::Owned)
+    }
+
+    fn key(&mut self) -> Option<Value> {
+        let s = self.string()?;
+        if let Some(v) = self.keys.get(s.as_ref()) {
+            return Some(v.clone());
+        }
+        let v = Value::String(s.as_ref().into());
+        if self.keys.len() < MAX_KEYS {
+            self.keys.insert(s.into_owned().into_boxed_str(), v.clone());
+        }
+        Some(v)
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.i += 1;
+        if self.ws()? == b'}' {
+            self.i += 1;
+            return Some(Value::new_object());
+        }
+        let mut members = Vec::with_capacity(16);
+        loop {
+            if self.ws()? != b'"' {
+                return None;
+            }
+            let key = self.key()?;
+            if self.ws()? != b':' {
+                return None;
+            }
+            self.i += 1;
+            members.push((key, self.value(depth)?));
+            match self.ws()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    // Sorted bulk build; for a repeated key the last value wins, as with serde.
+                    return Some(Value::from(members.into_iter().collect::<BTreeMap<_, _>>()));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.i += 1;
+        let mut items = Vec::new();
+        if self.ws()? == b']' {
+            self.i += 1;
+            return Some(Value::from(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            match self.ws()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(Value::from(items));
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
