@@ -10,6 +10,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Default of `--max-findings-per-rule`: enough to investigate any one rule, small enough that
+/// a rule matching millions of records neither exhausts memory nor buries the other findings
+/// (GitHub code scanning also refuses SARIF runs of more than 25,000 results).
+pub const DEFAULT_MAX_FINDINGS_PER_RULE: usize = 1000;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "trailguard",
@@ -145,6 +150,10 @@ pub struct ScanArgs {
     /// Most bytes one gzip file may decompress to (a gzip-bomb guard) [default: 16GiB]
     #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
     pub max_decompressed_size: Option<u64>,
+    /// Event findings listed per rule, the first in report order; the rest are counted in the
+    /// summary and still fail the run (0 = list all)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FINDINGS_PER_RULE)]
+    pub max_findings_per_rule: usize,
     /// Largest gzip expansion ratio accepted past 16 MiB of output [default: 250]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_compression_ratio: Option<u64>,
@@ -404,6 +413,7 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         threads: args.threads,
         selected,
         limits: read_limits(&args),
+        max_findings_per_rule: args.max_findings_per_rule,
     };
     let report = scan::scan(&opts, &set, errors);
     // An interrupted scan's report is incomplete: print nothing that could pass for a result.

@@ -270,10 +270,29 @@ pub struct Summary {
     /// Findings present in the `--baseline` (reported, but they do not fail the run).
     #[serde(default)]
     pub baselined: u64,
+    /// Reported findings past `--max-findings-per-rule`, when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_listed: Option<NotListed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<EventStats>,
     /// True when at least one finding is at or above `--fail-on`.
     pub failed: bool,
+}
+
+/// Event findings counted but not listed: a rule matched more records than the listing cap.
+/// They count in `findings`, `by_severity` and the exit code like listed ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotListed {
+    /// The cap the scan ran with (`--max-findings-per-rule`).
+    pub max_per_rule: u64,
+    /// Rule id → reported findings of that rule beyond the listed ones.
+    pub rules: BTreeMap<String, u64>,
+}
+
+impl NotListed {
+    pub fn total(&self) -> u64 {
+        self.rules.values().sum()
+    }
 }
 
 /// The result of one scan: what every reporter renders. Its JSON form is versioned.

@@ -198,6 +198,7 @@ fn full_report() -> ScanReport {
         summary: Summary {
             suppressed: 0,
             baselined: 0,
+            not_listed: None,
             files_scanned: 5,
             documents: 3,
             resources: 3,
@@ -240,6 +241,7 @@ fn clean_report() -> ScanReport {
         summary: Summary {
             suppressed: 0,
             baselined: 0,
+            not_listed: None,
             files_scanned: 2,
             documents: 2,
             resources: 2,

@@ -86,7 +86,8 @@ fn location(f: &Finding, opts: &MarkdownOptions) -> String {
 
 /// Writes the summary. A clean scan gets the verdict and the (zero) counts, no table.
 pub fn write(report: &ScanReport, opts: &MarkdownOptions, out: &mut dyn Write) -> io::Result<()> {
-    let n = report.findings.len();
+    let not_listed = report.summary.not_listed.as_ref().map_or(0, |n| n.total());
+    let n = report.findings.len() + not_listed as usize;
     writeln!(
         out,
         "### trailguard: {} ({})\n",
@@ -94,6 +95,17 @@ pub fn write(report: &ScanReport, opts: &MarkdownOptions, out: &mut dyn Write) -
         verdict(report)
     )?;
     let mut notes = Vec::new();
+    if let Some(cap) = report
+        .summary
+        .not_listed
+        .as_ref()
+        .filter(|_| not_listed > 0)
+    {
+        notes.push(format!(
+            "{not_listed} not listed (past {} per rule)",
+            cap.max_per_rule
+        ));
+    }
     if !report.suppressed.is_empty() {
         notes.push(plural(
             report.suppressed.len(),

@@ -431,7 +431,7 @@ fn build(report: &ScanReport, descriptors: &[RuleDescriptor], opts: &SarifOption
             b.push(f, Some(s));
         }
         // Tool errors are not tied to a category; they are reported once, in the first run.
-        let notifications = if i == 0 {
+        let mut notifications: Vec<Notification> = if i == 0 {
             report
                 .errors
                 .iter()
@@ -440,6 +440,16 @@ fn build(report: &ScanReport, descriptors: &[RuleDescriptor], opts: &SarifOption
         } else {
             Vec::new()
         };
+        // Event results past the per-rule cap: say so in the run that holds the others.
+        if kind == RuleKind::Event
+            && let Some(text) = super::summary::not_listed_line(&report.summary)
+        {
+            notifications.push(Notification {
+                level: "note",
+                message: Text { text },
+                locations: Vec::new(),
+            });
+        }
         runs.push(Run {
             tool: Tool {
                 driver: Driver {

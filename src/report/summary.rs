@@ -19,6 +19,7 @@ pub fn render(s: &Summary, paint: Paint, width: usize, out: &mut dyn Write) -> i
         lines.extend(accounting_mismatch(events));
     }
     lines.push(findings_line(s, paint));
+    lines.extend(not_listed_line(s));
     lines.extend(exceptions_line(s));
     let mut tail = Vec::new();
     if s.skipped_files > 0 {
@@ -105,6 +106,23 @@ fn findings_line(s: &Summary, paint: Paint) -> String {
     } else {
         format!("{found}: {}.", parts.join(", "))
     }
+}
+
+/// Findings counted but not listed: which rules, how many, and how to see them all.
+pub fn not_listed_line(s: &Summary) -> Option<String> {
+    let n = s.not_listed.as_ref().filter(|n| n.total() > 0)?;
+    let rules: Vec<String> = n
+        .rules
+        .iter()
+        .map(|(id, k)| format!("{} {k}", sanitize::line(id)))
+        .collect();
+    Some(format!(
+        "Not listed: {} past the first {} per rule ({}); \
+         `--max-findings-per-rule 0` lists them all.",
+        count(n.total(), "finding", "findings"),
+        n.max_per_rule,
+        rules.join(", ")
+    ))
 }
 
 /// Exceptions, so a reader of the terminal output knows findings were set aside, and where to

@@ -2,7 +2,8 @@
 //! record accounting (`read == evaluated + skipped`) and the time range covered.
 
 use super::progress::Progress;
-use crate::contract::{Diagnostic, EventStats, Finding};
+use super::store::Listing;
+use crate::contract::{Diagnostic, EventStats};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, RuleError, RuleHits};
 use crate::eventscan::finding::{self, RecordLoc};
@@ -43,7 +44,7 @@ impl HeaderFields for Fields<'_, '_> {
 /// Findings, diagnostics and accounting from event sources.
 #[derive(Default)]
 pub struct EventPart {
-    pub findings: Vec<Finding>,
+    pub findings: super::store::FindingStore,
     pub errors: Vec<Diagnostic>,
     pub stats: EventStats,
     /// Files recognised as event sources but not read (digests), with the reason.
@@ -51,8 +52,8 @@ pub struct EventPart {
 }
 
 impl EventPart {
-    pub fn merge(&mut self, other: EventPart) {
-        self.findings.extend(other.findings);
+    pub fn merge(&mut self, other: EventPart, how: Listing<'_>) {
+        self.findings.merge(other.findings, how);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
         merge_stats(&mut self.stats, other.stats);
@@ -78,6 +79,13 @@ pub fn merge_stats(a: &mut EventStats, b: EventStats) {
     };
 }
 
+/// What every file of a worker shares: the progress bar and how findings are listed.
+#[derive(Clone, Copy)]
+pub struct Shared<'e> {
+    pub progress: &'e Progress,
+    pub listing: Listing<'e>,
+}
+
 /// Per-file state while records stream through.
 struct FileScan<'e, 'p, 'a> {
     eval: &'e mut EventEvaluator<'p, 'a>,
@@ -88,6 +96,7 @@ struct FileScan<'e, 'p, 'a> {
     first: Option<String>,
     last: Option<String>,
     progress: &'e Progress,
+    listing: Listing<'e>,
     pending: (u64, u64),
     /// Records passed by the reader that could not be evaluated: moved from "evaluated" to
     /// "unparseable" in the file's accounting, so `read == evaluated + skipped` stays true.
@@ -101,7 +110,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         eval: &'e mut EventEvaluator<'p, 'a>,
         shown: &'e str,
         part: &'e mut EventPart,
-        progress: &'e Progress,
+        Shared { progress, listing }: Shared<'e>,
     ) -> Self {
         eval.enable_all();
         FileScan {
@@ -113,6 +122,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             first: None,
             last: None,
             progress,
+            listing,
             pending: (0, 0),
             unevaluated: 0,
             failures: Default::default(),
@@ -175,7 +185,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 let rule = self.eval.rule(hit.rule);
                 for item in &hit.items {
                     match finding::build(rule, item, &record, &loc) {
-                        Ok(f) => self.part.findings.push(f),
+                        Ok(f) => self.part.findings.push(f, self.listing),
                         Err(msg) => self.part.errors.push(Diagnostic {
                             code: "policy::result".into(),
                             path: rule.desc.source.clone(),
@@ -324,9 +334,9 @@ pub fn scan_path(
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
-    progress: &Progress,
+    shared: Shared<'_>,
 ) -> Offer {
-    let mut fs = FileScan::new(eval, shown, part, progress);
+    let mut fs = FileScan::new(eval, shown, part, shared);
     match events::read_path(path, opts, |r| fs.record(r)) {
         Ok(FileOutcome::Read { stats, .. }) => {
             finish_file(fs, &stats);
@@ -356,9 +366,9 @@ pub fn scan_stream(
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
-    progress: &Progress,
+    shared: Shared<'_>,
 ) {
-    let mut fs = FileScan::new(eval, shown, part, progress);
+    let mut fs = FileScan::new(eval, shown, part, shared);
     match events::read_records(source, kind, opts, |r| fs.record(r)) {
         Ok(stats) => finish_file(fs, &stats),
         Err(failure) => {

@@ -7,6 +7,7 @@ pub mod events;
 pub mod examples;
 pub mod progress;
 pub mod select;
+pub mod store;
 
 use crate::adapters::{Adapted, InputError};
 use crate::contract::{
@@ -48,6 +49,9 @@ pub struct ScanOptions {
     pub exceptions: crate::suppress::Exceptions,
     /// Size, ratio and depth limits for reading event files.
     pub limits: crate::events::Limits,
+    /// Event findings listed per rule (`--max-findings-per-rule`); the rest are counted.
+    /// 0 = list every finding.
+    pub max_findings_per_rule: usize,
 }
 
 /// What one input contributed.
@@ -65,8 +69,8 @@ struct Part {
 }
 
 impl Part {
-    fn merge(mut self, other: Part) -> Part {
-        self.events.merge(other.events);
+    fn merge(mut self, other: Part, how: store::Listing<'_>) -> Part {
+        self.events.merge(other.events, how);
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
@@ -103,22 +107,27 @@ struct Worker<'a, 'p> {
     events: Option<EventEvaluator<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
     progress: &'p progress::Progress,
+    listing: store::Listing<'p>,
 }
 
 impl<'a, 'p> Worker<'a, 'p> {
     fn new(
         prepared: &'p Prepared<'a>,
+        opts: &'p ScanOptions,
         read_opts: crate::events::ReadOptions,
         progress: &'p progress::Progress,
-        named: &'p [PathBuf],
     ) -> Worker<'a, 'p> {
         Worker {
-            named,
+            named: &opts.paths,
             eval: None,
             prepared,
             events: None,
             read_opts,
             progress,
+            listing: store::Listing {
+                cap: opts.max_findings_per_rule,
+                exceptions: &opts.exceptions,
+            },
         }
     }
 
@@ -197,7 +206,10 @@ impl<'a, 'p> Worker<'a, 'p> {
                 if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
                     part.files -= 1;
                     let read_opts = self.read_opts;
-                    let progress = self.progress;
+                    let shared = events::Shared {
+                        progress: self.progress,
+                        listing: self.listing,
+                    };
                     events::scan_stream(
                         self.event_eval(),
                         kind,
@@ -205,7 +217,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                         "<stdin>",
                         &read_opts,
                         &mut part.events,
-                        progress,
+                        shared,
                     );
                     return part;
                 }
@@ -232,14 +244,17 @@ impl<'a, 'p> Worker<'a, 'p> {
                 let shown = display(path);
                 if events::sniff_file(path) {
                     let read_opts = self.read_opts;
-                    let progress = self.progress;
+                    let shared = events::Shared {
+                        progress: self.progress,
+                        listing: self.listing,
+                    };
                     if let events::Offer::Handled = events::scan_path(
                         self.event_eval(),
                         path,
                         &shown,
                         &read_opts,
                         &mut part.events,
-                        progress,
+                        shared,
                     ) {
                         return part;
                     }
@@ -389,27 +404,32 @@ pub fn scan_prepared(
         limits: opts.limits,
     };
     let progress = progress::Progress::new(opts.progress, found.inputs.len() as u64);
+    let listing = store::Listing {
+        cap: opts.max_findings_per_rule,
+        exceptions: &opts.exceptions,
+    };
+    let merge = |a: Part, b: Part| a.merge(b, listing);
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
             .map_init(
-                || Worker::new(prepared, read_opts, &progress, &opts.paths),
+                || Worker::new(prepared, opts, read_opts, &progress),
                 |w, input| {
                     let part = w.run(input);
                     progress.input_done();
                     part
                 },
             )
-            .reduce(Part::default, Part::merge)
+            .reduce(Part::default, merge)
     };
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
-        let mut w = Worker::new(prepared, read_opts, &progress, &opts.paths);
+        let mut w = Worker::new(prepared, opts, read_opts, &progress);
         found
             .inputs
             .iter()
             .map(|i| w.run(i))
-            .fold(Part::default(), Part::merge)
+            .fold(Part::default(), merge)
     } else {
         match rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
@@ -441,7 +461,8 @@ fn finish(
         events: ev,
         inline,
     } = part;
-    findings.extend(ev.findings);
+    let stored = ev.findings.finish();
+    findings.extend(stored.findings);
     errors.extend(ev.errors);
     skipped.extend(
         ev.skipped
@@ -463,12 +484,14 @@ fn finish(
     });
     // Exceptions: suppressed findings leave the gate (kept in `suppressed`), the rest get their
     // baseline state. Problems with exceptions are errors.
-    let applied = crate::suppress::apply(&opts.exceptions, inline, &mut findings);
+    let applied = crate::suppress::apply(&opts.exceptions, inline, &mut findings, &stored.unlisted);
     errors.extend(applied.errors);
+    let omitted = stored.omitted;
     let baselined = findings
         .iter()
         .filter(|f| f.baseline_state == Some(crate::contract::BaselineState::Unchanged))
-        .count() as u64;
+        .count() as u64
+        + omitted.values().map(|o| o.in_baseline).sum::<u64>();
     let has_events = ev.stats.files > 0 || ev.stats.files_pruned > 0;
     let event_stats = has_events.then_some(ev.stats);
     errors.extend(part_errors);
@@ -485,11 +508,28 @@ fn finish(
             .entry(f.severity.as_str().to_string())
             .or_default() += 1;
     }
+    for o in omitted.values() {
+        if let Some(s) = o.severity {
+            *by_severity.entry(s.as_str().to_string()).or_default() += o.reported;
+        }
+    }
     let failed = opts.fail_on.is_some_and(|t| {
         findings.iter().any(|f| {
             f.severity >= t && f.baseline_state != Some(crate::contract::BaselineState::Unchanged)
-        })
+        }) || omitted
+            .values()
+            .any(|o| o.severity.is_some_and(|s| s >= t) && o.reported > o.in_baseline)
     });
+    let rules: std::collections::BTreeMap<String, u64> = omitted
+        .iter()
+        .filter(|(_, o)| o.reported > 0)
+        .map(|(id, o)| (id.clone(), o.reported))
+        .collect();
+    let not_listed = (!rules.is_empty()).then_some(crate::contract::NotListed {
+        max_per_rule: opts.max_findings_per_rule as u64,
+        rules,
+    });
+    let suppressed_not_listed: u64 = omitted.values().map(|o| o.waived).sum();
     let summary = Summary {
         files_scanned: files + event_stats.as_ref().map_or(0, |e| e.files),
         documents,
@@ -499,12 +539,13 @@ fn finish(
             .iter()
             .filter(|r| opts.selected.contains(&r.desc.id))
             .count() as u64,
-        findings: findings.len() as u64,
+        findings: findings.len() as u64 + not_listed.as_ref().map_or(0, |n| n.total()),
         by_severity,
         skipped_files: skipped.len() as u64,
         errors: errors.len() as u64,
-        suppressed: applied.suppressed.len() as u64,
+        suppressed: applied.suppressed.len() as u64 + suppressed_not_listed,
         baselined,
+        not_listed,
         events: event_stats,
         failed,
     };

@@ -32,6 +32,17 @@ pub struct Entry {
     pub path: String,
 }
 
+impl Entry {
+    pub fn of(f: &Finding) -> Entry {
+        Entry {
+            fingerprint: f.fingerprint.clone(),
+            rule_id: f.rule_id.to_string(),
+            resource: f.resource.clone(),
+            path: f.location.path.to_string(),
+        }
+    }
+}
+
 /// A loaded baseline.
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
@@ -40,15 +51,12 @@ pub struct Baseline {
 }
 
 impl BaselineFile {
-    pub fn new(findings: &[Finding], created: NaiveDate) -> BaselineFile {
+    /// The baseline of `findings` plus `unlisted` entries (findings past the listing cap).
+    pub fn new(findings: &[Finding], unlisted: &[Entry], created: NaiveDate) -> BaselineFile {
         let entries: BTreeSet<Entry> = findings
             .iter()
-            .map(|f| Entry {
-                fingerprint: f.fingerprint.clone(),
-                rule_id: f.rule_id.clone(),
-                resource: f.resource.clone(),
-                path: f.location.path.clone(),
-            })
+            .map(Entry::of)
+            .chain(unlisted.iter().cloned())
             .collect();
         BaselineFile {
             version: BASELINE_VERSION,
@@ -64,6 +72,7 @@ pub fn write(
     file: &Path,
     shown: &str,
     findings: &[Finding],
+    unlisted: &[Entry],
     today: NaiveDate,
 ) -> Result<(), Diagnostic> {
     let fail = |e: String| {
@@ -74,7 +83,7 @@ pub fn write(
             format!("cannot write the baseline: {e}"),
         )
     };
-    let mut text = serde_json::to_string_pretty(&BaselineFile::new(findings, today))
+    let mut text = serde_json::to_string_pretty(&BaselineFile::new(findings, unlisted, today))
         .map_err(|e| fail(e.to_string()))?;
     text.push('\n');
     std::fs::write(file, text).map_err(|e| fail(e.to_string()))

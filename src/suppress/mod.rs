@@ -127,6 +127,53 @@ fn system_today() -> NaiveDate {
         .unwrap_or_default()
 }
 
+/// What [`apply`] must know about findings that were classified as they were produced and are
+/// not in its list (event findings past the per-rule listing cap, `crate::scan::store`).
+#[derive(Debug, Default, Clone)]
+pub struct Unlisted {
+    /// Per waiver (file order): unlisted findings an expired waiver would have suppressed.
+    pub expired_hits: Vec<u64>,
+    /// Baseline entries of unlisted reported findings (kept only with `--write-baseline`).
+    pub baseline_entries: Vec<baseline::Entry>,
+}
+
+impl Exceptions {
+    /// Whether an unexpired waiver suppresses `f`. Expired waivers that cover it are counted
+    /// in `expired_hits` (indexed like the waiver file): their error says how many findings
+    /// they would have suppressed. Same decision as [`apply`] makes for a finding without an
+    /// inline suppression.
+    pub fn waived(&self, f: &Finding, expired_hits: &mut Vec<u64>) -> bool {
+        let Some(file) = &self.waivers else {
+            return false;
+        };
+        let mut waived = false;
+        for (i, w) in file.waivers.iter().enumerate() {
+            if !file.covers(w, f) {
+                continue;
+            }
+            if w.expired(self.today) {
+                if expired_hits.len() <= i {
+                    expired_hits.resize(i + 1, 0);
+                }
+                expired_hits[i] += 1;
+            } else {
+                waived = true;
+            }
+        }
+        waived
+    }
+
+    /// Whether a reported finding is accepted by the baseline (or by the baseline this run
+    /// writes), i.e. does not fail the run.
+    pub fn in_baseline(&self, f: &Finding) -> bool {
+        self.write_baseline.is_some()
+            || self
+                .baseline
+                .as_ref()
+                .is_some_and(|b| b.fingerprints.contains(&f.fingerprint))
+    }
+}
+
 /// What applying exceptions did.
 #[derive(Debug, Default)]
 pub struct Applied {
@@ -144,7 +191,12 @@ struct Active {
 
 /// Apply exceptions to the findings of a scan: inline suppressions first (they sit next to the
 /// code), then the first unexpired matching waiver; what remains gets its baseline state.
-pub fn apply(ex: &Exceptions, mut inline: Vec<Bound>, findings: &mut Vec<Finding>) -> Applied {
+pub fn apply(
+    ex: &Exceptions,
+    mut inline: Vec<Bound>,
+    findings: &mut Vec<Finding>,
+    unlisted: &Unlisted,
+) -> Applied {
     let mut applied = Applied::default();
     // Workers deliver documents in any order; the first matching suppression must not depend
     // on it (two suppressions of one finding with different reasons: the first in the file).
@@ -204,13 +256,19 @@ pub fn apply(ex: &Exceptions, mut inline: Vec<Bound>, findings: &mut Vec<Finding
     }
     *findings = kept;
     if let Some(file) = &ex.waivers {
-        for (w, hits) in waiver_list.iter().zip(&expired_hits) {
+        for (i, (w, hits)) in waiver_list.iter().zip(&expired_hits).enumerate() {
             if w.expired(ex.today) {
-                applied.errors.push(expired(file, w, *hits));
+                let more = unlisted.expired_hits.get(i).copied().unwrap_or(0);
+                applied.errors.push(expired(file, w, *hits + more));
             }
         }
     }
-    mark_baseline(ex, findings, &mut applied.errors);
+    mark_baseline(
+        ex,
+        findings,
+        &unlisted.baseline_entries,
+        &mut applied.errors,
+    );
     applied
 }
 
@@ -289,10 +347,15 @@ fn expired(file: &WaiverFile, w: &waivers::Waiver, hits: u64) -> Diagnostic {
     d
 }
 
-fn mark_baseline(ex: &Exceptions, findings: &mut [Finding], errors: &mut Vec<Diagnostic>) {
+fn mark_baseline(
+    ex: &Exceptions,
+    findings: &mut [Finding],
+    unlisted: &[baseline::Entry],
+    errors: &mut Vec<Diagnostic>,
+) {
     if let Some((path, shown)) = &ex.write_baseline {
         // Writing a baseline accepts every current finding: this run gates on nothing new.
-        match baseline::write(path, shown, findings, ex.today) {
+        match baseline::write(path, shown, findings, unlisted, ex.today) {
             Ok(()) => findings
                 .iter_mut()
                 .for_each(|f| f.baseline_state = Some(BaselineState::Unchanged)),

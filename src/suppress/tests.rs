@@ -157,7 +157,12 @@ fn waivers_match_by_rule_resource_and_path_globs_until_they_expire() {
         finding("TGC010", "Logs", "stacks/trail.yaml"),
         finding("TGC002", "Trail", "stacks/trail.yaml"),
     ];
-    let applied = apply(&exceptions("2026-01-01"), Vec::new(), &mut findings);
+    let applied = apply(
+        &exceptions("2026-01-01"),
+        Vec::new(),
+        &mut findings,
+        &Unlisted::default(),
+    );
     let suppressed: Vec<(&str, &str, &str)> = applied
         .suppressed
         .iter()
@@ -213,12 +218,22 @@ fn waivers_match_by_rule_resource_and_path_globs_until_they_expire() {
 fn a_waiver_suppresses_through_its_expiry_date_and_not_after() {
     let on_the_day = {
         let mut f = vec![finding("TGC018", "LakeStore", "a.yaml")];
-        apply(&exceptions("2026-06-30"), Vec::new(), &mut f)
-            .suppressed
-            .len()
+        apply(
+            &exceptions("2026-06-30"),
+            Vec::new(),
+            &mut f,
+            &Unlisted::default(),
+        )
+        .suppressed
+        .len()
     };
     let mut after = vec![finding("TGC018", "LakeStore", "a.yaml")];
-    let applied = apply(&exceptions("2026-07-01"), Vec::new(), &mut after);
+    let applied = apply(
+        &exceptions("2026-07-01"),
+        Vec::new(),
+        &mut after,
+        &Unlisted::default(),
+    );
     assert_eq!(
         (on_the_day, applied.suppressed.len(), after.len()),
         (1, 0, 1)
@@ -253,6 +268,7 @@ fn inline_suppressions_need_a_known_rule_and_a_reason() {
         &exceptions("2026-01-01"),
         vec![s("TGC002", ""), s("TGC404", "x")],
         &mut findings,
+        &Unlisted::default(),
     );
     assert_eq!(findings.len(), 1);
     assert_eq!(
@@ -283,6 +299,7 @@ fn inline_suppressions_need_a_known_rule_and_a_reason() {
         &exceptions("2026-01-01"),
         vec![s("trail-not-multi-region", "org trail")],
         &mut findings,
+        &Unlisted::default(),
     );
     assert_eq!(findings.len(), 0);
     assert_eq!(applied.suppressed[0].suppression.kind, "inline");
@@ -297,6 +314,7 @@ fn inline_suppressions_need_a_known_rule_and_a_reason() {
         &ex,
         vec![s("TGC002", "org trail"), s("TGC404", "")],
         &mut findings,
+        &Unlisted::default(),
     );
     assert_eq!((findings.len(), applied.suppressed.len()), (1, 0));
 }
@@ -306,6 +324,7 @@ fn baseline_marks_findings_new_or_unchanged() {
     let old = finding("TGC002", "Trail", "t.yaml");
     let text = serde_json::to_string(&baseline::BaselineFile::new(
         std::slice::from_ref(&old),
+        &[],
         waivers::date("2026-01-01").expect("date"),
     ))
     .expect("serializes");
@@ -315,7 +334,7 @@ fn baseline_marks_findings_new_or_unchanged() {
         ..exceptions("2026-01-01")
     };
     let mut findings = vec![old, finding("TGC010", "Logs", "t.yaml")];
-    apply(&ex, Vec::new(), &mut findings);
+    apply(&ex, Vec::new(), &mut findings, &Unlisted::default());
     let states: Vec<Option<BaselineState>> = findings.iter().map(|f| f.baseline_state).collect();
     assert_eq!(
         states,
