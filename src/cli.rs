@@ -145,6 +145,10 @@ pub struct ScanArgs {
     /// Most bytes one gzip file may decompress to (a gzip-bomb guard) [default: 16GiB]
     #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
     pub max_decompressed_size: Option<u64>,
+    /// Most memory one policy evaluation may take; a rule going over is stopped with an error
+    /// naming it [default: 1GiB]
+    #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
+    pub max_policy_memory: Option<u64>,
     /// Largest gzip expansion ratio accepted past 16 MiB of output [default: 250]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_compression_ratio: Option<u64>,
@@ -404,6 +408,7 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         threads: args.threads,
         selected,
         limits: read_limits(&args),
+        max_policy_memory: args.max_policy_memory,
     };
     let report = scan::scan(&opts, &set, errors);
     // An interrupted scan's report is incomplete: print nothing that could pass for a result.

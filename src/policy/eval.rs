@@ -8,6 +8,7 @@
 use super::Rule;
 use super::aggregate::{ALL_ENTRY, ConfigPlan, INTERPRETED_ENTRY};
 use super::deny::DenyEntry;
+use super::memory;
 use crate::contract::{Diagnostic, Finding, Location, fingerprint};
 use crate::model::Document;
 use serde_json::Value;
@@ -53,7 +54,7 @@ impl Evaluator {
         // serde_json::from_str, not Value::from_json_str: the same values without its key
         // interning guard (measured 130 against 160 µs for a 10 KB document).
         let input = match serde_json::to_string(doc)
-            .and_then(|s| serde_json::from_str::<regorus::Value>(&s))
+            .and_then(|s| memory::value_from_json::<regorus::Value>(&s))
             .map_err(|e| e.to_string())
         {
             Ok(v) => v,
@@ -74,8 +75,10 @@ impl Evaluator {
             vm.set_input(input.clone());
             // An error, or an undefined value leaking into the result (a VM divergence, see
             // docs/regorus-notes.md), sends the whole document to the interpreter.
-            if let Ok(all) = vm.execute_entry_point_by_index(0)
-                && !contains_undefined(&all, 0)
+            if let Ok(all) = memory::guard(
+                || vm.execute_entry_point_by_index(0),
+                |e| memory::is_memory_error(e),
+            ) && !contains_undefined(&all, 0)
                 && let Some(items) = aggregate_items(&all, on_vm)
             {
                 for (i, v) in items {
@@ -94,7 +97,10 @@ impl Evaluator {
                 INTERPRETED_ENTRY
             };
             if self.aggregate
-                && let Ok(all) = self.engine.eval_rule(entry.to_string())
+                && let Ok(all) = memory::guard(
+                    || self.engine.eval_rule(entry.to_string()),
+                    |e| memory::is_memory_error(e.as_ref()),
+                )
                 && let Some(items) = aggregate_items(&all, &pending)
             {
                 for (i, v) in items {
@@ -106,7 +112,10 @@ impl Evaluator {
             match items {
                 Some(items) => collect(rule, doc, items, &mut findings, &mut errors),
                 // One query per rule: the fallback, and how a failing rule is named.
-                None => match self.engine.eval_rule(rule.entry.clone()) {
+                None => match memory::guard(
+                    || self.engine.eval_rule(rule.entry.clone()),
+                    |e| memory::is_memory_error(e.as_ref()),
+                ) {
                     Ok(v) => collect(rule, doc, deny_items(&v), &mut findings, &mut errors),
                     Err(e) => errors.push(Diagnostic {
                         code: "policy::eval".into(),
@@ -116,7 +125,10 @@ impl Evaluator {
                         message: format!(
                             "rule {} failed: {}",
                             rule.desc.id,
-                            first_line(&e.to_string())
+                            match e {
+                                memory::Guarded::Exceeded(limit) => memory::exceeded_message(limit),
+                                memory::Guarded::Failed(e) => first_line(&e.to_string()),
+                            }
                         ),
                         help: Some(format!("policy file: {}", rule.desc.source)),
                     }),

@@ -143,7 +143,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             return ControlFlow::Continue(());
         }
         // Only candidate records pay for a full value (reference/regorus.md §8).
-        let value: regorus::Value = match serde_json::from_str(rec.raw) {
+        let value: regorus::Value = match crate::policy::memory::value_from_json(rec.raw) {
             Ok(v) => v,
             Err(e) => {
                 self.unevaluated += 1;

@@ -48,6 +48,9 @@ pub struct ScanOptions {
     pub exceptions: crate::suppress::Exceptions,
     /// Size, ratio and depth limits for reading event files.
     pub limits: crate::events::Limits,
+    /// Memory one policy evaluation may take (`--max-policy-memory`); `None` = the default,
+    /// [`crate::policy::memory::DEFAULT_LIMIT`].
+    pub max_policy_memory: Option<u64>,
 }
 
 /// What one input contributed.
@@ -389,6 +392,12 @@ pub fn scan_prepared(
         limits: opts.limits,
     };
     let progress = progress::Progress::new(opts.progress, found.inputs.len() as u64);
+    // Held until the report is built: evaluations stop at the ceiling instead of the process
+    // running out of memory (crate::policy::memory).
+    let _ceiling = crate::policy::memory::Ceiling::install(
+        opts.max_policy_memory
+            .unwrap_or(crate::policy::memory::DEFAULT_LIMIT),
+    );
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
