@@ -17,7 +17,7 @@
 //! evaluation waits until the memory is released and runs again, so findings never depend on
 //! which thread ran beside a runaway rule. Memory held outside evaluations (a large template
 //! being parsed) is not a policy's fault: when the heap stays over the ceiling with no runaway
-//! evaluation releasing it, the ceiling moves up to the current heap plus the limit.
+//! evaluation running, the ceiling moves up to the current heap plus the limit.
 //!
 //! Rejected: a per-thread limit in a wrapper around the global allocator. An allocator cannot
 //! fail an allocation without Rust aborting the process (and must not unwind), so a limit has
@@ -25,6 +25,7 @@
 
 use regorus_mimalloc::{current_thread_allocation_stats, global_allocation_stats_snapshot};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Default of `--max-policy-memory`: far above what a real rule uses on one document or record
@@ -35,16 +36,53 @@ pub const DEFAULT_LIMIT: u64 = 1 << 30;
 /// show it (a thread whose earlier peak was higher hides a new one).
 const MAX_ATTEMPTS: u32 = 3;
 
-/// How long an evaluation that was stopped by someone else's memory waits for it to be
-/// released before the ceiling is moved instead. A runaway evaluation notices the ceiling at its
-/// next check (microseconds to milliseconds) and frees its memory at once.
-const ROOM_WAIT: Duration = Duration::from_millis(200);
+/// How long an evaluation stopped by someone else's memory waits, at most, before running again.
+/// A runaway evaluation notices the ceiling at its next check (microseconds to milliseconds) and
+/// frees its memory at once.
+const MAX_WAIT: Duration = Duration::from_secs(2);
 
-/// The limit in force (bytes) and how many scans share it.
-static STATE: Mutex<(u64, usize)> = Mutex::new((0, 0));
+/// How long the heap must stay over the ceiling with no evaluation running before the memory
+/// counts as held outside evaluations (frees of other threads reach the counters late).
+const SETTLE: Duration = Duration::from_millis(20);
 
-fn limit() -> u64 {
-    STATE.lock().map(|s| s.0).unwrap_or(0)
+/// The limit in force (bytes; 0 = no ceiling), read by every evaluation.
+static LIMIT: AtomicU64 = AtomicU64::new(0);
+
+/// How many scans hold the ceiling.
+static HOLDERS: Mutex<usize> = Mutex::new(0);
+
+/// Evaluations running, counted per slot so that threads do not write one shared cache line on
+/// every evaluation; a thread always uses the same slot.
+#[repr(align(64))]
+struct Slot(AtomicUsize);
+
+const SLOTS: usize = 64;
+static RUNNING: [Slot; SLOTS] = [const { Slot(AtomicUsize::new(0)) }; SLOTS];
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static MY_SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed) % SLOTS;
+}
+
+/// Marks the current thread as evaluating while it lives.
+struct Running(usize);
+
+impl Running {
+    fn start() -> Running {
+        let slot = MY_SLOT.with(|s| *s);
+        RUNNING[slot].0.fetch_add(1, Ordering::Relaxed);
+        Running(slot)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING[self.0].0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn any_running() -> bool {
+    RUNNING.iter().any(|s| s.0.load(Ordering::Relaxed) > 0)
 }
 
 /// Live heap bytes of the whole process, as counted by the allocator.
@@ -60,9 +98,10 @@ impl Ceiling {
     /// the example checker) share one ceiling; the latest limit wins.
     pub fn install(limit: u64) -> Ceiling {
         let limit = limit.max(1);
-        if let Ok(mut s) = STATE.lock() {
-            *s = (limit, s.1 + 1);
+        if let Ok(mut holders) = HOLDERS.lock() {
+            *holders += 1;
         }
+        LIMIT.store(limit, Ordering::Relaxed);
         regorus::set_global_memory_limit(Some(heap().saturating_add(limit)));
         Ceiling(())
     }
@@ -70,10 +109,10 @@ impl Ceiling {
 
 impl Drop for Ceiling {
     fn drop(&mut self) {
-        if let Ok(mut s) = STATE.lock() {
-            s.1 = s.1.saturating_sub(1);
-            if s.1 == 0 {
-                s.0 = 0;
+        if let Ok(mut holders) = HOLDERS.lock() {
+            *holders = holders.saturating_sub(1);
+            if *holders == 0 {
+                LIMIT.store(0, Ordering::Relaxed);
                 regorus::set_global_memory_limit(None);
             }
         }
@@ -113,14 +152,17 @@ pub fn guard<T, E>(
     mut eval: impl FnMut() -> Result<T, E>,
     is_memory: impl Fn(&E) -> bool,
 ) -> Result<T, Guarded<E>> {
-    let limit = limit();
+    let limit = LIMIT.load(Ordering::Relaxed);
     if limit == 0 {
         return eval().map_err(Guarded::Failed);
     }
     let mut attempt = 1;
     loop {
         let before = current_thread_allocation_stats();
-        let err = match eval() {
+        let running = Running::start();
+        let result = eval();
+        drop(running);
+        let err = match result {
             Ok(v) => return Ok(v),
             Err(e) if is_memory(&e) => e,
             Err(e) => return Err(Guarded::Failed(e)),
@@ -138,12 +180,17 @@ pub fn guard<T, E>(
     }
 }
 
-/// Wait until the heap is under the ceiling again; if it stays over, the memory is held outside
-/// evaluations and the ceiling moves above it.
+/// Wait until the heap is under the ceiling again. If it stays over while no evaluation runs,
+/// the memory is held outside evaluations (a large input being read), which is no policy's
+/// fault: the ceiling moves to the current heap plus the limit. It never moves while an
+/// evaluation runs, so a runaway evaluation cannot push it up.
 fn wait_for_room(limit: u64) {
     let start = Instant::now();
-    while regorus::check_global_memory_limit().is_err() {
-        if start.elapsed() >= ROOM_WAIT {
+    let mut idle_since: Option<Instant> = None;
+    while regorus::check_global_memory_limit().is_err() && start.elapsed() < MAX_WAIT {
+        if any_running() {
+            idle_since = None;
+        } else if idle_since.get_or_insert_with(Instant::now).elapsed() >= SETTLE {
             regorus::set_global_memory_limit(Some(heap().saturating_add(limit)));
             return;
         }
