@@ -232,6 +232,78 @@ fn a_runaway_rule_does_not_change_other_results_across_thread_counts() {
     assert_eq!(failures.len(), 3 * templates, "{failures:?}");
 }
 
+/// A deny entry whose evidence shares its parts: 40 small arrays that write out as 2^40 values.
+fn shared_evidence_body() -> String {
+    let mut body = String::from(
+        "deny contains {\"msg\": \"big\", \"resource\": \"x\", \"evidence\": {\"v\": a40}} if {\n\ta0 := [\"x\"]\n",
+    );
+    for i in 0..40 {
+        body.push_str(&format!("\ta{} := [a{i}, a{i}]\n", i + 1));
+    }
+    body.push('}');
+    body
+}
+
+#[test]
+fn a_result_too_large_to_write_out_is_an_error_naming_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let body = shared_evidence_body();
+    write(
+        d,
+        "p/config.rego",
+        policy(
+            "USR137",
+            "shared-config",
+            "config",
+            "",
+            "user.shared_c",
+            &body,
+        ),
+    );
+    write(
+        d,
+        "p/event.rego",
+        policy(
+            "USR138",
+            "shared-event",
+            "event",
+            EVENT_SELECTOR,
+            "user.shared_e",
+            &body,
+        ),
+    );
+    let events = write(
+        d,
+        "events.json",
+        records(&[stop_logging("ev-1"), stop_logging("ev-2")]),
+    );
+    let run = scan_json(&[
+        "--policy",
+        &d.join("p").to_string_lossy(),
+        NONCOMPLIANT,
+        &events,
+    ]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    let report = run.report();
+    let why = "its result holds more than 1000000 values or is nested deeper than 128 levels";
+    assert_eq!(
+        messages(&report, "policy::eval"),
+        // Sorted by path: the event file is under the temporary directory.
+        vec![
+            format!(
+                "rule USR138 failed on record #0: {why}; the rule was stopped and is disabled \
+                 for the rest of this file"
+            ),
+            format!("rule USR137 failed: {why}"),
+        ]
+    );
+    let ids = rule_ids(&report);
+    for id in BUILTIN_CONFIG_RULES.iter().chain(&["TGE016"]) {
+        assert!(ids.contains(&id.to_string()), "{id} missing from {ids:?}");
+    }
+}
+
 #[test]
 fn a_zero_memory_limit_is_refused() {
     let run = hardening_util::run(

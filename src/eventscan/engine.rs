@@ -247,12 +247,18 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 }
             };
             match result {
-                Ok(v) => {
-                    let items = deny_items(&v);
-                    if !items.is_empty() {
-                        hits.push(RuleHits { rule: i, items });
-                    }
-                }
+                Ok(v) => match deny_items(&v) {
+                    Ok(items) if items.is_empty() => {}
+                    Ok(items) => hits.push(RuleHits { rule: i, items }),
+                    // A result too large to write out costs its full walk on every record.
+                    Err(message) => errors.push((
+                        i,
+                        RuleError {
+                            message,
+                            limit: true,
+                        },
+                    )),
+                },
                 Err(e) => errors.push((i, e)),
             }
         }
