@@ -139,7 +139,7 @@ pub fn exceeded_message(limit: u64) -> String {
 /// `limit` in the largest binary unit that shows it exactly (`1 GiB`, `64 MiB`, `1000 bytes`).
 fn show_size(limit: u64) -> String {
     for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] {
-        if limit >= 1 << shift && limit % (1 << shift) == 0 {
+        if limit >= 1 << shift && limit.is_multiple_of(1 << shift) {
             return format!("{} {unit}", limit >> shift);
         }
     }
