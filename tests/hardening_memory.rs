@@ -317,3 +317,32 @@ fn a_zero_memory_limit_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn an_exploding_policy_test_is_an_error_and_the_other_tests_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "p/x_test.rego",
+        "package user.x_test\n\nimport rego.v1\n\ntest_explodes if {\n\
+         \tx := numbers.range(1, 1000000000000)\n\tcount(x) > 0\n}\n\n\
+         test_fine if {\n\tcount([1, 2]) == 2\n}\n",
+    );
+    let run = hardening_util::run(
+        &["test", &d.join("p").to_string_lossy()],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].contains("x_test.rego: data.user.x_test.test_explodes: ERROR ("),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines[1],
+        "  exceeded the memory limit of 1 GiB for one evaluation"
+    );
+    assert!(run.stdout.contains("ERROR: 1/"), "{}", run.stdout);
+}

@@ -128,10 +128,15 @@ pub enum Guarded<E> {
     Failed(E),
 }
 
-/// What a rule that went over the limit is told.
+/// What a rule that went over the limit in a scan is told.
 pub fn exceeded_message(limit: u64) -> String {
+    format!("{} (--max-policy-memory)", exceeded(limit))
+}
+
+/// The limit hit, without the flag that sets it (`trailguard test` has none).
+pub fn exceeded(limit: u64) -> String {
     format!(
-        "exceeded the memory limit of {} for one evaluation (--max-policy-memory)",
+        "exceeded the memory limit of {} for one evaluation",
         show_size(limit)
     )
 }
