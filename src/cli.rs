@@ -154,6 +154,10 @@ pub struct ScanArgs {
     /// summary and still fail the run (0 = list all)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FINDINGS_PER_RULE)]
     pub max_findings_per_rule: usize,
+    /// Most memory one policy evaluation may take; a rule going over is stopped with an error
+    /// naming it [default: 1GiB]
+    #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
+    pub max_policy_memory: Option<u64>,
     /// Largest gzip expansion ratio accepted past 16 MiB of output [default: 250]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_compression_ratio: Option<u64>,
@@ -414,6 +418,7 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         selected,
         limits: read_limits(&args),
         max_findings_per_rule: args.max_findings_per_rule,
+        max_policy_memory: args.max_policy_memory,
     };
     let report = scan::scan(&opts, &set, errors);
     // An interrupted scan's report is incomplete: print nothing that could pass for a result.

@@ -9,6 +9,7 @@ use super::index::{HeaderFields, RuleIndex};
 use crate::contract::Diagnostic;
 use crate::policy::Rule;
 use crate::policy::eval::deny_items;
+use crate::policy::memory::{self, Guarded};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
@@ -145,8 +146,8 @@ pub struct RuleHits {
 /// Why a rule failed on one record.
 pub struct RuleError {
     pub message: String,
-    /// The rule ran into the instruction budget or the time limit (a runaway policy), as
-    /// opposed to an ordinary evaluation error.
+    /// The rule ran into the instruction budget, the time limit or the memory limit (a runaway
+    /// policy), as opposed to an ordinary evaluation error.
     pub limit: bool,
 }
 
@@ -220,36 +221,62 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                         self.vm.set_input(record.clone());
                         vm_input_set = true;
                     }
-                    self.vm
-                        .execute_entry_point_by_index(pos)
-                        .map_err(|e| RuleError {
+                    let vm = &mut self.vm;
+                    memory::guard(
+                        || vm.execute_entry_point_by_index(pos),
+                        |e| memory::is_memory_error(e),
+                    )
+                    .map_err(|e| match e {
+                        Guarded::Exceeded(limit) => memory_error(limit),
+                        Guarded::Failed(e) => RuleError {
                             limit: is_limit(&e),
                             message: e.to_string(),
-                        })
+                        },
+                    })
                 }
                 Backend::Interpreter => {
                     if !interp_input_set {
                         self.interp.set_input(record.clone());
                         interp_input_set = true;
                     }
-                    self.interp
-                        .eval_rule(self.prog.rules[i].entry.clone())
-                        .map_err(|e| RuleError {
+                    let (interp, entry) = (&mut self.interp, &self.prog.rules[i].entry);
+                    memory::guard(
+                        || interp.eval_rule(entry.clone()),
+                        |e| memory::is_memory_error(e.as_ref()),
+                    )
+                    .map_err(|e| match e {
+                        Guarded::Exceeded(limit) => memory_error(limit),
+                        Guarded::Failed(e) => RuleError {
                             limit: is_limit(e.as_ref()),
                             message: e.to_string(),
-                        })
+                        },
+                    })
                 }
             };
             match result {
-                Ok(v) => {
-                    let items = deny_items(&v);
-                    if !items.is_empty() {
-                        hits.push(RuleHits { rule: i, items });
-                    }
-                }
+                Ok(v) => match deny_items(&v) {
+                    Ok(items) if items.is_empty() => {}
+                    Ok(items) => hits.push(RuleHits { rule: i, items }),
+                    // A result too large to write out costs its full walk on every record.
+                    Err(message) => errors.push((
+                        i,
+                        RuleError {
+                            message,
+                            limit: true,
+                        },
+                    )),
+                },
                 Err(e) => errors.push((i, e)),
             }
         }
+    }
+}
+
+/// A rule stopped by the memory limit: a runaway policy like one out of time or instructions.
+fn memory_error(limit: u64) -> RuleError {
+    RuleError {
+        message: memory::exceeded_message(limit),
+        limit: true,
     }
 }
 

@@ -8,6 +8,7 @@
 use super::Rule;
 use super::aggregate::{ALL_ENTRY, ConfigPlan, INTERPRETED_ENTRY};
 use super::deny::DenyEntry;
+use super::memory;
 use crate::contract::{Diagnostic, Finding, Location, fingerprint};
 use crate::model::Document;
 use serde_json::Value;
@@ -53,7 +54,7 @@ impl Evaluator {
         // serde_json::from_str, not Value::from_json_str: the same values without its key
         // interning guard (measured 130 against 160 µs for a 10 KB document).
         let input = match serde_json::to_string(doc)
-            .and_then(|s| serde_json::from_str::<regorus::Value>(&s))
+            .and_then(|s| memory::value_from_json::<regorus::Value>(&s))
             .map_err(|e| e.to_string())
         {
             Ok(v) => v,
@@ -74,7 +75,10 @@ impl Evaluator {
             vm.set_input(input.clone());
             // An error, or an undefined value leaking into the result (a VM divergence, see
             // docs/regorus-notes.md), sends the whole document to the interpreter.
-            if let Ok(all) = vm.execute_entry_point_by_index(0)
+            if let Ok(all) = memory::guard(
+                || vm.execute_entry_point_by_index(0),
+                |e| memory::is_memory_error(e),
+            ) && fits(&all)
                 && !contains_undefined(&all, 0)
                 && let Some(items) = aggregate_items(&all, on_vm)
             {
@@ -94,7 +98,10 @@ impl Evaluator {
                 INTERPRETED_ENTRY
             };
             if self.aggregate
-                && let Ok(all) = self.engine.eval_rule(entry.to_string())
+                && let Ok(all) = memory::guard(
+                    || self.engine.eval_rule(entry.to_string()),
+                    |e| memory::is_memory_error(e.as_ref()),
+                )
                 && let Some(items) = aggregate_items(&all, &pending)
             {
                 for (i, v) in items {
@@ -106,8 +113,21 @@ impl Evaluator {
             match items {
                 Some(items) => collect(rule, doc, items, &mut findings, &mut errors),
                 // One query per rule: the fallback, and how a failing rule is named.
-                None => match self.engine.eval_rule(rule.entry.clone()) {
-                    Ok(v) => collect(rule, doc, deny_items(&v), &mut findings, &mut errors),
+                None => match memory::guard(
+                    || self.engine.eval_rule(rule.entry.clone()),
+                    |e| memory::is_memory_error(e.as_ref()),
+                ) {
+                    Ok(v) => match deny_items(&v) {
+                        Ok(items) => collect(rule, doc, items, &mut findings, &mut errors),
+                        Err(msg) => errors.push(Diagnostic {
+                            code: "policy::eval".into(),
+                            path: doc.path.clone(),
+                            line: None,
+                            column: None,
+                            message: format!("rule {} failed: {msg}", rule.desc.id),
+                            help: Some(format!("policy file: {}", rule.desc.source)),
+                        }),
+                    },
                     Err(e) => errors.push(Diagnostic {
                         code: "policy::eval".into(),
                         path: doc.path.clone(),
@@ -116,7 +136,10 @@ impl Evaluator {
                         message: format!(
                             "rule {} failed: {}",
                             rule.desc.id,
-                            first_line(&e.to_string())
+                            match e {
+                                memory::Guarded::Exceeded(limit) => memory::exceeded_message(limit),
+                                memory::Guarded::Failed(e) => first_line(&e.to_string()),
+                            }
                         ),
                         help: Some(format!("policy file: {}", rule.desc.source)),
                     }),
@@ -125,6 +148,45 @@ impl Evaluator {
         }
         (findings, errors)
     }
+}
+
+/// Most values one evaluation's result may hold, counted as written out (a part shared twice
+/// counts twice). Rego values share their parts, so `a1 := [a0, a0]` forty times is a few
+/// kilobytes that would write out as 2^40 values: converting or walking such a result would take
+/// the time and memory no evaluation limit saw. Real results hold hundreds of values.
+pub const MAX_RESULT_VALUES: usize = 1_000_000;
+
+/// Deepest nesting a result may have (serde_json itself stops reading at 128).
+const MAX_RESULT_NESTING: usize = 128;
+
+/// Whether `v` is within [`MAX_RESULT_VALUES`] and [`MAX_RESULT_NESTING`]; stops counting at the
+/// limit, so the check itself is bounded.
+fn fits(v: &regorus::Value) -> bool {
+    fn walk(v: &regorus::Value, left: &mut usize, depth: usize) -> bool {
+        use regorus::Value as V;
+        if *left == 0 || depth > MAX_RESULT_NESTING {
+            return false;
+        }
+        *left -= 1;
+        match v {
+            V::Array(a) => a.iter().all(|x| walk(x, left, depth + 1)),
+            V::Set(s) => s.iter().all(|x| walk(x, left, depth + 1)),
+            V::Object(o) => o
+                .iter()
+                .all(|(k, x)| walk(k, left, depth + 1) && walk(x, left, depth + 1)),
+            V::Null | V::Bool(_) | V::Number(_) | V::String(_) | V::Undefined => true,
+        }
+    }
+    let mut left = MAX_RESULT_VALUES;
+    walk(v, &mut left, 0)
+}
+
+/// What a rule whose result does not [`fits`] is told.
+fn too_large() -> String {
+    format!(
+        "its result holds more than {MAX_RESULT_VALUES} values or is nested deeper than \
+         {MAX_RESULT_NESTING} levels"
+    )
 }
 
 /// Deepest nesting [`contains_undefined`] looks into; a deeper result is treated as suspect.
@@ -176,8 +238,12 @@ fn aggregate_items(all: &regorus::Value, positions: &[usize]) -> Option<Vec<(usi
     positions
         .iter()
         .map(|&i| {
+            let v = obj.get(&regorus::Value::from(i.to_string()))?;
+            if !fits(v) {
+                return None;
+            }
             // Straight to serde_json (regorus::Value is Serialize), without a JSON text between.
-            match serde_json::to_value(obj.get(&regorus::Value::from(i.to_string()))?).ok()? {
+            match serde_json::to_value(v).ok()? {
                 Value::Array(items) => Some((i, items)),
                 _ => None,
             }
@@ -194,19 +260,23 @@ fn first_line(s: &str) -> String {
     msg.to_string()
 }
 
-/// The elements of a `deny` set as JSON (undefined = none).
-pub fn deny_items(v: &regorus::Value) -> Vec<Value> {
+/// The elements of a `deny` set as JSON (undefined = none); an error for a result that does not
+/// [`fits`].
+pub fn deny_items(v: &regorus::Value) -> Result<Vec<Value>, String> {
     if matches!(v, regorus::Value::Undefined) {
-        return Vec::new();
+        return Ok(Vec::new());
+    }
+    if !fits(v) {
+        return Err(too_large());
     }
     let Ok(json) = serde_json::to_value(v) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    match json {
+    Ok(match json {
         Value::Array(items) => items,
         Value::Null => Vec::new(),
         other => vec![other],
-    }
+    })
 }
 
 fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, String> {
@@ -277,6 +347,48 @@ mod tests {
         assert!(contains_undefined(&value(&deep), 0));
         let shallow = format!("{}1{}", "[".repeat(60), "]".repeat(60));
         assert!(!contains_undefined(&value(&shallow), 0));
+    }
+
+    /// `[x]` doubled `n` times by sharing: `n` small arrays, written out 2^n strings.
+    fn shared(n: usize) -> regorus::Value {
+        let mut v = regorus::Value::from(vec![regorus::Value::from("x")]);
+        for _ in 0..n {
+            v = regorus::Value::from(vec![v.clone(), v]);
+        }
+        v
+    }
+
+    #[test]
+    fn a_result_that_shares_its_parts_is_measured_as_written_out() {
+        // Written out, `shared(n)` is 3 * 2^n - 1 values: 786,431 for 18, 1,572,863 for 19.
+        assert!(fits(&shared(18)));
+        assert!(!fits(&shared(19)));
+        // 2^40 values are refused without being walked.
+        let start = std::time::Instant::now();
+        assert_eq!(
+            deny_items(&shared(40)),
+            Err(
+                "its result holds more than 1000000 values or is nested deeper than 128 levels"
+                    .to_string()
+            )
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        let mut all = std::collections::BTreeMap::new();
+        all.insert(regorus::Value::from("0"), shared(40));
+        assert_eq!(aggregate_items(&regorus::Value::from(all), &[0]), None);
+    }
+
+    #[test]
+    fn a_result_nested_beyond_128_levels_is_refused() {
+        let nested = |n: usize| {
+            let mut v = regorus::Value::from("x");
+            for _ in 0..n {
+                v = regorus::Value::from(vec![v]);
+            }
+            v
+        };
+        assert!(fits(&nested(128)));
+        assert!(!fits(&nested(129)));
     }
 
     #[test]

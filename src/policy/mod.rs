@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod catalog;
 pub mod deny;
 pub mod eval;
+pub mod memory;
 pub mod metadata;
 pub mod recursion;
 pub mod testing;

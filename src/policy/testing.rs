@@ -27,6 +27,8 @@ pub struct TestResult {
 pub fn run(set: &PolicySet, filter: Option<&str>) -> Vec<TestResult> {
     let mut engine = set.engine.clone();
     let mut results = Vec::new();
+    // A test that explodes stops at the memory limit like a scan's evaluation does.
+    let _ceiling = super::memory::Ceiling::install(super::memory::DEFAULT_LIMIT);
     for f in set.files.iter().filter(|f| f.is_test) {
         for name in &f.tests {
             let full = format!("data.{}.{}", f.package, name);
@@ -34,10 +36,16 @@ pub fn run(set: &PolicySet, filter: Option<&str>) -> Vec<TestResult> {
                 continue;
             }
             let start = Instant::now();
-            let outcome = match engine.eval_rule(full) {
+            let outcome = match super::memory::guard(
+                || engine.eval_rule(full.clone()),
+                |e| super::memory::is_memory_error(e.as_ref()),
+            ) {
                 Ok(regorus::Value::Bool(true)) => Outcome::Pass,
                 Ok(_) => Outcome::Fail,
-                Err(e) => Outcome::Error(
+                Err(super::memory::Guarded::Exceeded(limit)) => {
+                    Outcome::Error(super::memory::exceeded(limit))
+                }
+                Err(super::memory::Guarded::Failed(e)) => Outcome::Error(
                     super::regorus_diag("policy::test", &f.path, &e.to_string()).message,
                 ),
             };

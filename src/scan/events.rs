@@ -153,7 +153,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             return ControlFlow::Continue(());
         }
         // Only candidate records pay for a full value (reference/regorus.md §8).
-        let value = match self.eval.value(rec.raw) {
+        let value = match crate::policy::memory::value_with(|| self.eval.value(rec.raw)) {
             Ok(v) => v,
             Err(e) => {
                 self.unevaluated += 1;

@@ -52,6 +52,9 @@ pub struct ScanOptions {
     /// Event findings listed per rule (`--max-findings-per-rule`); the rest are counted.
     /// 0 = list every finding.
     pub max_findings_per_rule: usize,
+    /// Memory one policy evaluation may take (`--max-policy-memory`); `None` = the default,
+    /// [`crate::policy::memory::DEFAULT_LIMIT`].
+    pub max_policy_memory: Option<u64>,
 }
 
 /// What one input contributed.
@@ -409,6 +412,12 @@ pub fn scan_prepared(
         exceptions: &opts.exceptions,
     };
     let merge = |a: Part, b: Part| a.merge(b, listing);
+    // Held until the report is built: evaluations stop at the ceiling instead of the process
+    // running out of memory (crate::policy::memory).
+    let _ceiling = crate::policy::memory::Ceiling::install(
+        opts.max_policy_memory
+            .unwrap_or(crate::policy::memory::DEFAULT_LIMIT),
+    );
     let work = |inputs: &[Input]| -> Part {
         inputs
             .par_iter()
