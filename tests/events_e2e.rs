@@ -133,7 +133,7 @@ fn every_stratus_detonation_fires_its_rules_exactly() {
             .unwrap()
             .trim_end_matches(".json")
             .to_string();
-        fired.entry(file).or_default().insert(f.rule_id.clone());
+        fired.entry(file).or_default().insert(f.rule_id.to_string());
     }
     assert_eq!(
         fired.len(),
@@ -225,7 +225,8 @@ fn time_window_skips_and_prunes() {
             > 0
     );
     for f in &r.findings {
-        let when = f.evidence["when"].as_str().unwrap();
+        let evidence = f.evidence.value();
+        let when = evidence["when"].as_str().unwrap();
         assert!(when.starts_with("2024-08-01"), "{when}");
     }
 }

@@ -12,7 +12,7 @@ use crate::adapters::{Adapted, InputError};
 use crate::contract::{
     Diagnostic, Finding, REPORT_VERSION, ScanReport, Severity, Skipped, Summary, ToolInfo,
 };
-use crate::eventscan::engine::{EventEvaluator, EventProgram};
+use crate::eventscan::engine::EventProgram;
 use crate::model::Document;
 use crate::policy::aggregate::ConfigPlan;
 use crate::policy::eval::Evaluator;
@@ -100,7 +100,7 @@ struct Worker<'a, 'p> {
     /// Made on the first document: a scan of event logs alone never compiles config rules.
     eval: Option<Evaluator>,
     prepared: &'p Prepared<'a>,
-    events: Option<EventEvaluator<'p, 'a>>,
+    events: Option<events::EventWorker<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
     progress: &'p progress::Progress,
 }
@@ -122,10 +122,10 @@ impl<'a, 'p> Worker<'a, 'p> {
         }
     }
 
-    fn event_eval(&mut self) -> &mut EventEvaluator<'p, 'a> {
+    fn event_worker(&mut self) -> &mut events::EventWorker<'p, 'a> {
         let prepared = self.prepared;
         self.events
-            .get_or_insert_with(|| EventEvaluator::new(prepared.program()))
+            .get_or_insert_with(|| events::EventWorker::new(prepared.program()))
     }
 
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
@@ -199,7 +199,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                     let read_opts = self.read_opts;
                     let progress = self.progress;
                     events::scan_stream(
-                        self.event_eval(),
+                        self.event_worker(),
                         kind,
                         std::io::Cursor::new(bytes).chain(stdin),
                         "<stdin>",
@@ -234,7 +234,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                     let read_opts = self.read_opts;
                     let progress = self.progress;
                     if let events::Offer::Handled = events::scan_path(
-                        self.event_eval(),
+                        self.event_worker(),
                         path,
                         &shown,
                         &read_opts,

@@ -45,9 +45,9 @@ impl BaselineFile {
             .iter()
             .map(|f| Entry {
                 fingerprint: f.fingerprint.clone(),
-                rule_id: f.rule_id.clone(),
+                rule_id: f.rule_id.to_string(),
                 resource: f.resource.clone(),
-                path: f.location.path.clone(),
+                path: f.location.path.to_string(),
             })
             .collect();
         BaselineFile {
