@@ -2,13 +2,17 @@
 //!
 //! An event scan can hold tens of thousands of findings until the report is written. As a
 //! `serde_json::Value`, the who/what/when/where evidence of one event finding is a tree of five
-//! B-tree maps and some thirty strings, about 5 KB; as the compact JSON text it is one
-//! allocation of its own length (a few hundred bytes). Renderers that walk the evidence parse
-//! it on demand ([`Evidence::value`]); writing a report turns it back into the same JSON.
+//! B-tree maps and some thirty strings, about 5 KB; as compact JSON text it is its own length
+//! (about 1.2 KB for a denied API call). Event findings go further: their text is a sequence of
+//! fragments, and the fragments that repeat from finding to finding (the same principal, the
+//! same call, the same client) are one shared allocation. Renderers that walk the evidence
+//! parse it on demand ([`Evidence::value`]); writing a report turns it back into the same JSON.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// Deepest nesting kept as text: `serde_json` refuses to read back text nested deeper than 128
 /// levels, so the (never seen in practice) deeper values stay a tree.
@@ -22,7 +26,7 @@ const MAX_TEXT_DEPTH: usize = 120;
 /// ```
 /// use trailguard::contract::Evidence;
 /// let e = Evidence::from_value(&serde_json::json!({"who": {"arn": "a"}, "eventID": "e1"}));
-/// assert_eq!(e.json(), Some(r#"{"eventID":"e1","who":{"arn":"a"}}"#));
+/// assert_eq!(e.to_json(), r#"{"eventID":"e1","who":{"arn":"a"}}"#);
 /// assert_eq!(e.value()["who"]["arn"], "a");
 /// ```
 #[derive(Clone)]
@@ -32,6 +36,8 @@ pub struct Evidence(Repr);
 enum Repr {
     /// Compact JSON as `serde_json::to_string` writes a `Value` (sorted keys, no spaces).
     Text(Box<str>),
+    /// The same, cut into fragments that other findings share.
+    Pieces(Box<[Arc<str>]>),
     /// A value nested too deep to be read back from text.
     Tree(Box<Value>),
 }
@@ -49,43 +55,56 @@ impl Evidence {
         Evidence(Repr::Text(value.to_string().into_boxed_str()))
     }
 
-    /// Evidence from JSON text the caller wrote the way `serde_json` writes a `Value`: compact,
-    /// object keys in sorted order, each key once, nested at most [`MAX_TEXT_DEPTH`] levels.
-    /// Equality and the report output rely on that form; the event scan writes it directly
-    /// instead of building a tree first (tested against [`Evidence::from_value`]).
-    pub(crate) fn from_canonical_json(text: String) -> Evidence {
-        Evidence(Repr::Text(text.into_boxed_str()))
+    /// Evidence whose JSON text is the concatenation of `pieces`, written the way `serde_json`
+    /// writes a `Value`: compact, object keys in sorted order, each key once, nested at most
+    /// [`MAX_TEXT_DEPTH`] levels. Equality and the report output rely on that form; the event
+    /// scan writes it directly instead of building a tree first (tested against
+    /// [`Evidence::from_value`]), sharing the pieces that repeat among findings.
+    pub(crate) fn from_canonical_pieces(pieces: Vec<Arc<str>>) -> Evidence {
+        Evidence(Repr::Pieces(pieces.into_boxed_slice()))
     }
 
     /// Whether `details`, put under a key of an evidence object, keeps it within the depth that
-    /// [`Evidence::from_canonical_json`] accepts.
+    /// [`Evidence::from_canonical_pieces`] accepts.
     pub(crate) fn fits_text(details: &Value) -> bool {
         !depth_exceeds(details, MAX_TEXT_DEPTH - 1)
     }
 
     /// The evidence as a JSON value (parsed from its text on each call).
     pub fn value(&self) -> Value {
-        match &self.0 {
+        match self.text() {
             // The text is serde_json's own output, so it always reads back; `Null` is only a
-            // guard for a broken `from_canonical_json` caller.
-            Repr::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
-            Repr::Tree(v) => (**v).clone(),
+            // guard for a broken `from_canonical_pieces` caller.
+            Some(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
+            None => match &self.0 {
+                Repr::Tree(v) => (**v).clone(),
+                _ => Value::Null,
+            },
         }
     }
 
-    /// The compact JSON text, when the evidence is kept as text (always, unless nested deeper
-    /// than `serde_json` reads back).
-    pub fn json(&self) -> Option<&str> {
-        match &self.0 {
-            Repr::Text(t) => Some(t),
-            Repr::Tree(_) => None,
+    /// The compact JSON text, as `serde_json::to_string` writes the [`Evidence::value`].
+    pub fn to_json(&self) -> String {
+        match self.text() {
+            Some(t) => t.into_owned(),
+            None => self.value().to_string(),
         }
     }
 
     pub fn is_null(&self) -> bool {
         match &self.0 {
             Repr::Text(t) => &**t == "null",
+            Repr::Pieces(_) => false,
             Repr::Tree(v) => v.is_null(),
+        }
+    }
+
+    /// The canonical text, unless the evidence is a tree.
+    fn text(&self) -> Option<Cow<'_, str>> {
+        match &self.0 {
+            Repr::Text(t) => Some(Cow::Borrowed(t)),
+            Repr::Pieces(p) => Some(Cow::Owned(p.concat())),
+            Repr::Tree(_) => None,
         }
     }
 }
@@ -119,9 +138,9 @@ impl From<&Value> for Evidence {
 
 impl PartialEq for Evidence {
     fn eq(&self, other: &Evidence) -> bool {
-        match (&self.0, &other.0) {
+        match (self.text(), other.text()) {
             // Both canonical: equal values have equal text.
-            (Repr::Text(a), Repr::Text(b)) => a == b,
+            (Some(a), Some(b)) => a == b,
             _ => self.value() == other.value(),
         }
     }
@@ -129,9 +148,9 @@ impl PartialEq for Evidence {
 
 impl fmt::Debug for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Repr::Text(t) => f.write_str(t),
-            Repr::Tree(v) => write!(f, "{v}"),
+        match self.text() {
+            Some(t) => f.write_str(&t),
+            None => write!(f, "{}", self.value()),
         }
     }
 }
@@ -139,10 +158,10 @@ impl fmt::Debug for Evidence {
 impl Serialize for Evidence {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
+            Repr::Tree(v) => v.serialize(serializer),
             // Through a value, not as a raw fragment: the pretty JSON report indents the
             // evidence like the rest of the document.
-            Repr::Text(_) => self.value().serialize(serializer),
-            Repr::Tree(v) => v.serialize(serializer),
+            _ => self.value().serialize(serializer),
         }
     }
 }
@@ -163,8 +182,8 @@ mod tests {
         let v = json!({"z": 1, "a": {"y": [true, null, 1.5], "b": "q\"\n"}, "m": -3});
         let e = Evidence::from_value(&v);
         assert_eq!(
-            e.json(),
-            Some(r#"{"a":{"b":"q\"\n","y":[true,null,1.5]},"m":-3,"z":1}"#)
+            e.to_json(),
+            r#"{"a":{"b":"q\"\n","y":[true,null,1.5]},"m":-3,"z":1}"#
         );
         assert_eq!(e.value(), v);
         // Pretty output is the value's pretty output, indentation included.
@@ -192,16 +211,32 @@ mod tests {
             v = json!([v]);
         }
         let e = Evidence::from_value(&v);
-        assert_eq!(e.json(), None);
+        assert!(matches!(e.0, Repr::Tree(_)));
+        assert_eq!(e.to_json(), v.to_string());
         assert_eq!(e.value(), v);
         assert_eq!(e, Evidence::from_value(&v));
         let shallow = Evidence::from_value(&json!([[["leaf"]]]));
-        assert_eq!(shallow.json(), Some(r#"[[["leaf"]]]"#));
+        assert_eq!(shallow.to_json(), r#"[[["leaf"]]]"#);
+    }
+
+    #[test]
+    fn pieces_are_one_text() {
+        let shared: Arc<str> = Arc::from(r#""b":[1]}"#);
+        let e = Evidence::from_canonical_pieces(vec![Arc::from(r#"{"a":"x","#), shared]);
+        let v = json!({"a": "x", "b": [1]});
+        assert_eq!(e, Evidence::from_value(&v));
+        assert_eq!(e.value(), v);
+        assert_eq!(format!("{e:?}"), r#"{"a":"x","b":[1]}"#);
+        assert_eq!(
+            serde_json::to_string_pretty(&e).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
+        assert!(!e.is_null());
     }
 
     #[test]
     fn deserializes_to_the_canonical_text() {
         let e: Evidence = serde_json::from_str(r#"{ "b" : 2, "a" : [ 1 ] }"#).unwrap();
-        assert_eq!(e.json(), Some(r#"{"a":[1],"b":2}"#));
+        assert_eq!(e.to_json(), r#"{"a":[1],"b":2}"#);
     }
 }

@@ -2,7 +2,9 @@
 //! when, from where, which rule and controls, and exactly where the record is.
 //!
 //! The record is read from the `regorus::Value` already parsed for evaluation, and the evidence
-//! is written straight to its compact JSON text. The former way (parse the record again into a
+//! is written straight to its compact JSON text, in fragments: the who, the what, the where and
+//! the details of a finding mostly repeat those of earlier ones (one principal denied the same
+//! call again and again), and an [`Interner`] keeps one copy of each. The former way (parse the record again into a
 //! `serde_json::Value`, build the evidence as a tree) remains for records whose context fields
 //! hold something other than strings and booleans, where the two number models could differ in
 //! their JSON; a test holds the fast path to the exact one.
@@ -11,7 +13,7 @@ use crate::contract::{Evidence, Finding, Location, RuleFacts, fingerprint};
 use crate::policy::deny::DenyEntry;
 use regorus::Value as RValue;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::{Arc, LazyLock};
 
@@ -111,7 +113,10 @@ pub fn context(record: &Value) -> Value {
     m.insert("what".into(), group(record, WHAT));
     m.insert("when".into(), pick(record, WHEN).unwrap_or(Value::Null));
     m.insert("where".into(), group(record, WHERE));
-    m.insert("eventID".into(), pick(record, EVENT_ID).unwrap_or(Value::Null));
+    m.insert(
+        "eventID".into(),
+        pick(record, EVENT_ID).unwrap_or(Value::Null),
+    );
     Value::Object(m)
 }
 
@@ -132,11 +137,28 @@ fn rstr<'v>(record: &'v RValue, path: &[&str]) -> Option<&'v str> {
     }
 }
 
+/// One shared copy of each evidence fragment a worker has made. Its entries live as long as
+/// the worker (one scan), like the findings that point to them.
+#[derive(Debug, Default)]
+pub struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(text) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(text);
+        self.0.insert(a.clone());
+        a
+    }
+}
+
 /// The context of one record, shared by the findings of all rules that fire on it.
 pub enum Context {
-    /// The evidence text after its opening brace and the optional `details`:
-    /// `"eventID":…,"what":{…},"when":…,"where":{…},"who":{…}}`.
-    Text(String),
+    /// The evidence text after its opening brace and the optional `details`, in five pieces:
+    /// `"eventID":…,"what":` `{…}` `,"when":…,"where":` `{…}` `,"who":{…}}`. The groups are
+    /// interned; the pieces holding the eventID and time belong to this record.
+    Pieces([Arc<str>; 5]),
     /// The [`context`] tree, for records the fast path leaves to the exact one.
     Exact(Value),
 }
@@ -144,31 +166,48 @@ pub enum Context {
 impl Context {
     /// The context of `record` (parsed for evaluation); `raw` is its text, read again only when
     /// a context field holds a number, array or object.
-    pub fn of(record: &RValue, raw: &str) -> Context {
-        let mut out = Vec::with_capacity(512);
-        match write_context(record, &mut out).and_then(|()| String::from_utf8(out).ok()) {
-            Some(text) => Context::Text(text),
-            None => Context::Exact(context(
-                &serde_json::from_str(raw).unwrap_or(Value::Null),
-            )),
+    pub fn of(record: &RValue, raw: &str, interner: &mut Interner) -> Context {
+        let mut out = Vec::with_capacity(1024);
+        let mut cuts = [0; 4];
+        match write_context(record, &mut out, &mut cuts).and_then(|()| String::from_utf8(out).ok())
+        {
+            // The cuts sit before ASCII punctuation, so every piece is whole UTF-8.
+            Some(text) => {
+                let piece = |a: usize, b: usize| text.get(a..b).unwrap_or_default();
+                let [a, b, c, d] = cuts;
+                Context::Pieces([
+                    Arc::from(piece(0, a)),
+                    interner.intern(piece(a, b)),
+                    Arc::from(piece(b, c)),
+                    interner.intern(piece(c, d)),
+                    interner.intern(piece(d, text.len())),
+                ])
+            }
+            None => Context::Exact(context(&serde_json::from_str(raw).unwrap_or(Value::Null))),
         }
     }
 
     /// The evidence of a finding: this context plus the entry's `details`.
-    fn evidence(&self, details: Option<&Value>) -> Evidence {
+    fn evidence(&self, details: Option<&Value>, interner: &mut Interner) -> Evidence {
         match self {
-            Context::Text(tail) if details.is_none_or(Evidence::fits_text) => {
-                let mut text = String::with_capacity(tail.len() + 256);
-                text.push('{');
-                if let Some(d) = details {
-                    // `Value`'s Display is its compact JSON, written without a string between.
-                    let _ = write!(text, "\"details\":{d},");
-                }
-                text.push_str(tail);
-                Evidence::from_canonical_json(text)
+            Context::Pieces(pieces) if details.is_none_or(Evidence::fits_text) => {
+                let head = match details {
+                    Some(d) => {
+                        let mut text = String::with_capacity(256);
+                        // `Value`'s Display is its compact JSON, written without a string between.
+                        let _ = write!(text, "{{\"details\":{d},");
+                        interner.intern(&text)
+                    }
+                    None => interner.intern("{"),
+                };
+                let mut all = Vec::with_capacity(1 + pieces.len());
+                all.push(head);
+                all.extend(pieces.iter().cloned());
+                Evidence::from_canonical_pieces(all)
             }
-            Context::Text(tail) => {
-                let mut v: Value = serde_json::from_str(&format!("{{{tail}")).unwrap_or_default();
+            Context::Pieces(pieces) => {
+                let mut v: Value =
+                    serde_json::from_str(&format!("{{{}", pieces.concat())).unwrap_or_default();
                 if let (Some(d), Value::Object(m)) = (details, &mut v) {
                     m.insert("details".into(), d.clone());
                 }
@@ -188,15 +227,21 @@ impl Context {
 
 /// Writes the context in `serde_json`'s compact form; `None` when a field is neither a
 /// string nor a boolean (numbers are where regorus and serde_json could print differently).
-fn write_context(record: &RValue, out: &mut Vec<u8>) -> Option<()> {
+/// `cuts` receives where the what group starts and ends, where the where group starts, and
+/// where `,"who":` starts.
+fn write_context(record: &RValue, out: &mut Vec<u8>, cuts: &mut [usize; 4]) -> Option<()> {
     out.extend_from_slice(b"\"eventID\":");
     write_or_null(record, EVENT_ID, out)?;
     out.extend_from_slice(b",\"what\":");
+    cuts[0] = out.len();
     write_group(record, WHAT, out)?;
+    cuts[1] = out.len();
     out.extend_from_slice(b",\"when\":");
     write_or_null(record, WHEN, out)?;
     out.extend_from_slice(b",\"where\":");
+    cuts[2] = out.len();
     write_group(record, WHERE, out)?;
+    cuts[3] = out.len();
     out.extend_from_slice(b",\"who\":");
     write_group(record, WHO, out)?;
     out.push(b'}');
@@ -256,6 +301,7 @@ pub fn build(
     record: &RValue,
     context: &Context,
     loc: &RecordLoc,
+    interner: &mut Interner,
 ) -> Result<Finding, String> {
     let entry = DenyEntry::parse(item)?;
     let event_id = rstr(record, EVENT_ID).map(str::to_string);
@@ -265,12 +311,16 @@ pub fn build(
             .or_else(|| rstr(record, ACCOUNT).map(|a| format!("account {a}")))
             .unwrap_or_else(|| "unknown principal".to_string())
     });
-    let evidence = context.evidence(entry.evidence);
+    let evidence = context.evidence(entry.evidence, interner);
     // Identity of an event finding: the rule and the event (its eventID is unique per event);
     // records without an eventID fall back to their position.
     let fp = match &event_id {
         Some(id) => fingerprint(&[&facts.id, id, &entry.key]),
-        None => fingerprint(&[&facts.id, &format!("{}#{}", loc.path, loc.index), &entry.key]),
+        None => fingerprint(&[
+            &facts.id,
+            &format!("{}#{}", loc.path, loc.index),
+            &entry.key,
+        ]),
     };
     let line = loc.line.unwrap_or(1);
     let location = Location {

@@ -5,7 +5,7 @@ use super::progress::Progress;
 use crate::contract::{Diagnostic, EventStats, Finding, RuleFacts};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits};
-use crate::eventscan::finding::{self, Context, RecordLoc};
+use crate::eventscan::finding::{self, Context, Interner, RecordLoc};
 use crate::eventscan::index::HeaderFields;
 use std::io::Read;
 use std::ops::ControlFlow;
@@ -18,6 +18,8 @@ pub struct EventWorker<'p, 'a> {
     /// Per rule (by evaluator index), made on its first finding: all findings of a rule from
     /// this worker share its id, name, title and controls instead of copying them.
     facts: Vec<Option<RuleFacts>>,
+    /// Evidence fragments shared by this worker's findings.
+    interner: Interner,
 }
 
 impl<'p, 'a> EventWorker<'p, 'a> {
@@ -25,6 +27,7 @@ impl<'p, 'a> EventWorker<'p, 'a> {
         EventWorker {
             eval: EventEvaluator::new(prog),
             facts: Vec::new(),
+            interner: Interner::default(),
         }
     }
 }
@@ -100,6 +103,7 @@ pub fn merge_stats(a: &mut EventStats, b: EventStats) {
 struct FileScan<'e, 'p, 'a> {
     eval: &'e mut EventEvaluator<'p, 'a>,
     facts: &'e mut Vec<Option<RuleFacts>>,
+    interner: &'e mut Interner,
     shown: &'e str,
     /// `shown`, shared by the file's findings.
     path: Arc<str>,
@@ -124,11 +128,16 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         part: &'e mut EventPart,
         progress: &'e Progress,
     ) -> Self {
-        let EventWorker { eval, facts } = worker;
+        let EventWorker {
+            eval,
+            facts,
+            interner,
+        } = worker;
         eval.enable_all();
         FileScan {
             eval,
             facts,
+            interner,
             shown,
             path: shown.into(),
             part,
@@ -195,7 +204,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 index: rec.index,
                 line,
             };
-            let context = Context::of(&value, rec.raw);
+            let context = Context::of(&value, rec.raw, self.interner);
             for hit in self.hits.drain(..) {
                 let rule = self.eval.rule(hit.rule);
                 if self.facts.len() <= hit.rule {
@@ -203,7 +212,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 }
                 let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
                 for item in &hit.items {
-                    match finding::build(facts, item, &value, &context, &loc) {
+                    match finding::build(facts, item, &value, &context, &loc, self.interner) {
                         Ok(f) => self.part.findings.push(f),
                         Err(msg) => self.part.errors.push(Diagnostic {
                             code: "policy::result".into(),

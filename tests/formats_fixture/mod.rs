@@ -45,7 +45,7 @@ pub fn descriptor(id: &str, name: &str, severity: Severity, kind: RuleKind) -> R
     RuleDescriptor {
         id: id.into(),
         name: name.into(),
-        title: format!("Title of {name}").into(),
+        title: format!("Title of {name}"),
         description: format!("Why {name} matters.\nSecond line."),
         severity,
         kind,

@@ -77,9 +77,10 @@ fn reference_evidence(raw: &str, details: Option<&Value>) -> String {
 
 fn fast_evidence(raw: &str, details: Option<&Value>) -> (String, bool) {
     let record: RValue = serde_json::from_str(raw).unwrap();
-    let ctx = Context::of(&record, raw);
-    let fast = matches!(ctx, Context::Text(_));
-    let e = ctx.evidence(details);
+    let mut interner = Interner::default();
+    let ctx = Context::of(&record, raw, &mut interner);
+    let fast = matches!(ctx, Context::Pieces(_));
+    let e = ctx.evidence(details, &mut interner);
     (serde_json::to_string(&e).unwrap(), fast)
 }
 
@@ -153,6 +154,31 @@ fn details_too_deep_for_text_still_give_the_former_output() {
     assert_eq!(text, reference_evidence(DENIED, Some(&deep)));
 }
 
+#[test]
+fn findings_share_repeated_fragments() {
+    let mut interner = Interner::default();
+    let a = interner.intern(r#"{"arn":"x"}"#);
+    let b = interner.intern(&String::from(r#"{"arn":"x"}"#));
+    assert!(Arc::ptr_eq(&a, &b));
+    assert!(!Arc::ptr_eq(&a, &interner.intern(r#"{"arn":"y"}"#)));
+    // Two records of one principal: who, what and where are one copy; eventID and time not.
+    let second = DENIED
+        .replace("357908bb-34ba", "9f00-11")
+        .replace("13:19:59", "13:20:00");
+    let record: RValue = serde_json::from_str(DENIED).unwrap();
+    let other: RValue = serde_json::from_str(&second).unwrap();
+    let (Context::Pieces(p), Context::Pieces(q)) = (
+        Context::of(&record, DENIED, &mut interner),
+        Context::of(&other, &second, &mut interner),
+    ) else {
+        panic!("both records take the fast path");
+    };
+    let shared: Vec<bool> = p.iter().zip(&q).map(|(x, y)| Arc::ptr_eq(x, y)).collect();
+    assert_eq!(shared, [false, true, false, true, true]);
+    assert_eq!(&*q[0], r#""eventID":"9f00-11","what":"#);
+    assert_eq!(&*q[2], r#","when":"2024-07-01T13:20:00Z","where":"#);
+}
+
 fn facts() -> RuleFacts {
     RuleFacts {
         id: "TGE001".into(),
@@ -171,7 +197,9 @@ fn build_on(raw: &str, item: Value) -> Finding {
         index: 4,
         line: Some(9),
     };
-    build(&facts(), &item, &record, &Context::of(&record, raw), &loc).unwrap()
+    let mut interner = Interner::default();
+    let context = Context::of(&record, raw, &mut interner);
+    build(&facts(), &item, &record, &context, &loc, &mut interner).unwrap()
 }
 
 #[test]
@@ -184,8 +212,11 @@ fn build_takes_identity_from_the_record() {
         (f.location.start_line, f.location.record_index),
         (9, Some(4))
     );
-    assert_eq!(f.fingerprint, fingerprint(&["TGE001", "357908bb-34ba", "k"]));
-    assert_eq!(f.evidence.json(), Some(&*reference_evidence(DENIED, None)));
+    assert_eq!(
+        f.fingerprint,
+        fingerprint(&["TGE001", "357908bb-34ba", "k"])
+    );
+    assert_eq!(f.evidence.to_json(), reference_evidence(DENIED, None));
 
     let f = build_on(
         r#"{"recipientAccountId":"123","userIdentity":{"arn":5}}"#,

@@ -136,7 +136,11 @@ fn evidence(f: &Finding, suppressed: Option<String>) -> Evidence {
 }
 
 fn rule_result(d: &RuleDescriptor, report: &ScanReport, coverage: &Coverage) -> RuleResult {
-    let findings = report.findings.iter().filter(|f| *f.rule_id == *d.id).count();
+    let findings = report
+        .findings
+        .iter()
+        .filter(|f| *f.rule_id == *d.id)
+        .count();
     let suppressed = report
         .suppressed
         .iter()
