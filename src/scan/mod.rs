@@ -450,17 +450,25 @@ fn finish(
     );
     // The same event can arrive twice (an S3 file and a lookup-events export of the same
     // day): one finding per rule and event, the first in sorted order.
-    let mut seen_events = std::collections::HashSet::new();
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
             .then_with(|| a.message.cmp(&b.message))
     });
     findings.dedup();
-    findings.retain(|f| match &f.location.event_id {
-        Some(id) => seen_events.insert((f.rule_id.clone(), id.clone(), f.fingerprint.clone())),
-        None => true,
-    });
+    // Decided on borrowed keys first (no copy of three strings per event finding), applied after.
+    let keep: Vec<bool> = {
+        let mut seen_events = std::collections::HashSet::new();
+        findings
+            .iter()
+            .map(|f| match &f.location.event_id {
+                Some(id) => seen_events.insert((&*f.rule_id, id.as_str(), f.fingerprint.as_str())),
+                None => true,
+            })
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
     // Exceptions: suppressed findings leave the gate (kept in `suppressed`), the rest get their
     // baseline state. Problems with exceptions are errors.
     let applied = crate::suppress::apply(&opts.exceptions, inline, &mut findings);
