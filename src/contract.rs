@@ -3,9 +3,13 @@
 //! Reporters read only these types; policies and parsers never see reporters. Everything here is
 //! plain data with a stable, documented JSON form (see `docs/output.md`).
 
+mod evidence;
+
+pub use evidence::Evidence;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// Severity of a rule, ordered from least to most severe so `>=` means "at least as bad".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -131,7 +135,8 @@ pub struct RuleDescriptor {
 /// Where a finding points: a span in a file, and for events the record that produced it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
-    pub path: String,
+    /// Shared by every finding in one file (an event file can hold thousands).
+    pub path: Arc<str>,
     pub start_line: u32,
     pub start_column: u32,
     pub end_line: u32,
@@ -144,19 +149,23 @@ pub struct Location {
 }
 
 /// One result of one rule on one resource or event. The only type reporters consume.
+///
+/// Rule-level fields (`rule_id`, `rule_name`, `title`, `compliance`) are reference-counted:
+/// every finding of a rule shares one copy (see [`RuleFacts`]). The JSON form is unchanged
+/// (serde's `rc` feature writes and reads an `Arc` as the value it points to).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
-    pub rule_name: String,
+    pub rule_id: Arc<str>,
+    pub rule_name: Arc<str>,
     pub severity: Severity,
     pub kind: RuleKind,
-    pub title: String,
+    pub title: Arc<str>,
     pub message: String,
     /// Resource identity: logical id, Terraform address, trail ARN, or the event's principal.
     pub resource: String,
     pub location: Location,
-    pub compliance: Compliance,
-    pub evidence: serde_json::Value,
+    pub compliance: Arc<Compliance>,
+    pub evidence: Evidence,
     /// Stable across runs and unrelated edits: derived from rule id + path + resource identity.
     pub fingerprint: String,
     /// Set when a `--baseline` was given: `new` (gates the build) or `unchanged` (in the
@@ -192,6 +201,56 @@ pub struct Suppression {
 pub struct SuppressedFinding {
     pub finding: Finding,
     pub suppression: Suppression,
+}
+
+/// The part of a finding that comes from its rule, built once per rule and shared by all of
+/// its findings: cloning it bumps reference counts instead of copying strings and maps.
+#[derive(Debug, Clone)]
+pub struct RuleFacts {
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub title: Arc<str>,
+    pub severity: Severity,
+    pub kind: RuleKind,
+    pub compliance: Arc<Compliance>,
+}
+
+impl RuleFacts {
+    pub fn of(desc: &RuleDescriptor) -> RuleFacts {
+        RuleFacts {
+            id: desc.id.as_str().into(),
+            name: desc.name.as_str().into(),
+            title: desc.title.as_str().into(),
+            severity: desc.severity,
+            kind: desc.kind,
+            compliance: Arc::new(desc.compliance.clone()),
+        }
+    }
+
+    /// A finding of this rule.
+    pub fn finding(
+        &self,
+        message: String,
+        resource: String,
+        location: Location,
+        evidence: Evidence,
+        fingerprint: String,
+    ) -> Finding {
+        Finding {
+            rule_id: self.id.clone(),
+            rule_name: self.name.clone(),
+            severity: self.severity,
+            kind: self.kind,
+            title: self.title.clone(),
+            message,
+            resource,
+            location,
+            compliance: self.compliance.clone(),
+            evidence,
+            fingerprint,
+            baseline_state: None,
+        }
+    }
 }
 
 impl Finding {

@@ -133,7 +133,7 @@ fn every_stratus_detonation_fires_its_rules_exactly() {
             .unwrap()
             .trim_end_matches(".json")
             .to_string();
-        fired.entry(file).or_default().insert(f.rule_id.clone());
+        fired.entry(file).or_default().insert(f.rule_id.to_string());
     }
     assert_eq!(
         fired.len(),
@@ -225,7 +225,52 @@ fn time_window_skips_and_prunes() {
             > 0
     );
     for f in &r.findings {
-        let when = f.evidence["when"].as_str().unwrap();
+        let evidence = f.evidence.value();
+        let when = evidence["when"].as_str().unwrap();
         assert!(when.starts_with("2024-08-01"), "{when}");
     }
+}
+
+#[test]
+fn an_event_read_twice_gives_one_finding_per_rule() {
+    // The same denied call in an S3 log file and again in a second export of the day: one
+    // TGE001 finding, the one from the first file in sorted order.
+    let dir = tempfile::tempdir().unwrap();
+    let record = r#"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333"},"eventTime":"2024-08-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","errorCode":"AccessDenied","errorMessage":"Access Denied","eventID":"0f3c9a0e-1111-2222-3333-444455556666","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#;
+    let other = record
+        .replace("0f3c9a0e-1111", "7a7a7a7a-1111")
+        .replace("10:00:00", "10:00:01");
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    std::fs::write(&a, format!(r#"{{"Records":[{record}]}}"#)).unwrap();
+    std::fs::write(&b, format!(r#"{{"Records":[{other},{record}]}}"#)).unwrap();
+    let r = run(&pack(), vec![dir.path().to_path_buf()], |o| {
+        o.selected = ["TGE001".to_string()].into();
+    });
+    let got: Vec<(String, Option<u64>, Option<String>)> = r
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.location.path.rsplit('/').next().unwrap_or("").to_string(),
+                f.location.record_index,
+                f.location.event_id.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "a.json".to_string(),
+                Some(0),
+                Some("0f3c9a0e-1111-2222-3333-444455556666".to_string())
+            ),
+            (
+                "b.json".to_string(),
+                Some(0),
+                Some("7a7a7a7a-1111-2222-3333-444455556666".to_string())
+            ),
+        ]
+    );
 }

@@ -82,8 +82,9 @@ fn finding(
         compliance: controls(&[
             ("cis-aws-foundations-v3.0.0", &["3.2"]),
             ("pci-dss-v4.0", &["10.3.2", "10.5.2"]),
-        ]),
-        evidence,
+        ])
+        .into(),
+        evidence: evidence.into(),
         fingerprint,
         baseline_state: None,
     }
@@ -337,7 +338,7 @@ fn control_characters_from_input_are_neutralised() {
     let evil = "\x1b]0;owned\x07\x1b[2J\u{9b}31m";
     report.findings[3].message = format!("bad {evil}message\nsecond line\r");
     report.findings[3].resource = format!("Audit{evil}");
-    report.findings[1].evidence = json!({"userAgent": evil});
+    report.findings[1].evidence = json!({"userAgent": evil}).into();
     report.skipped[0].reason = format!("reason {evil}");
     report.errors[1].path = format!("x{evil}.rego");
     let yaml = TRAIL_YAML.replace("IsLogging: true", "IsLogging: true # \x1b[8m");
@@ -434,8 +435,8 @@ fn location_outside_the_source_falls_back_to_path_line_col() {
     let mut report = clean_report();
     let mut f = full_report().findings.remove(3);
     f.location = loc("templates/trail.yaml", (99, 4), (99, 9));
-    f.compliance.clear();
-    f.evidence = serde_json::Value::Null;
+    f.compliance = Default::default();
+    f.evidence = Default::default();
     report.findings.push(f);
     let quiet = HumanOptions {
         quiet: true,
@@ -461,7 +462,7 @@ fn single_line_plan_json_is_cropped_around_the_span() {
     let column = plan.find("false").map(|i| i as u32 + 1).expect("in plan");
     let mut f = full_report().findings.remove(3);
     f.location = loc("plan.json", (1, column), (1, column + 5));
-    f.compliance.clear();
+    f.compliance = Default::default();
     let mut report = clean_report();
     report.findings.push(f);
     let provider = move |p: &str| (p == "plan.json").then(|| Arc::<str>::from(plan.as_str()));

@@ -230,7 +230,7 @@ note(t) := "advanced selectors" if {
     let notes: Vec<&str> = report
         .findings
         .iter()
-        .filter(|f| f.rule_id == "ACME001")
+        .filter(|f| &*f.rule_id == "ACME001")
         .map(|f| f.message.as_str())
         .collect();
     assert_eq!(notes, ["Trail AuditTrail: no named advanced selector"]);
@@ -302,7 +302,7 @@ deny contains {"msg": "x", "evidence": {k: v | some [k, v] in [["a", 1], ["a", 2
             ["rule ACME002 failed: value for key `\"a\"` generated multiple times: `1` and `2`"],
             "interpreter_only = {interpreter_only}"
         );
-        assert!(report.findings.iter().any(|f| f.rule_id == "TGC001"));
+        assert!(report.findings.iter().any(|f| &*f.rule_id == "TGC001"));
         outcomes.push(outcome(&report));
     }
     assert_eq!(outcomes[0], outcomes[1]);

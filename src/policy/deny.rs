@@ -2,7 +2,7 @@
 //! "key"?, "evidence"?}`, and the finding a rule's descriptor turns it into.
 
 use super::Rule;
-use crate::contract::{Finding, Location};
+use crate::contract::{Evidence, Finding, Location, RuleFacts};
 use serde_json::{Map, Value};
 
 /// One parsed `deny` entry.
@@ -38,6 +38,8 @@ impl<'v> DenyEntry<'v> {
 
 impl Rule {
     /// A finding of this rule; the descriptor supplies id, name, severity, title and controls.
+    /// (Config findings are few: each gets its own copy of the rule's facts. The event scan
+    /// shares one [`RuleFacts`] among all findings of a rule.)
     pub fn finding(
         &self,
         message: String,
@@ -46,19 +48,12 @@ impl Rule {
         evidence: Value,
         fingerprint: String,
     ) -> Finding {
-        Finding {
-            rule_id: self.desc.id.clone(),
-            rule_name: self.desc.name.clone(),
-            severity: self.desc.severity,
-            kind: self.desc.kind,
-            title: self.desc.title.clone(),
+        RuleFacts::of(&self.desc).finding(
             message,
             resource,
             location,
-            compliance: self.desc.compliance.clone(),
-            evidence,
+            Evidence::from_value(&evidence),
             fingerprint,
-            baseline_state: None,
-        }
+        )
     }
 }

@@ -298,7 +298,7 @@ fn to_finding(rule: &Rule, doc: &Document, item: &Value) -> Result<Finding, Stri
     let start_line = num("line").unwrap_or(1).max(1);
     let start_column = num("column").unwrap_or(1).max(1);
     let location = Location {
-        path,
+        path: path.into(),
         start_line,
         start_column,
         end_line: num("end_line").unwrap_or(start_line).max(start_line),

@@ -156,7 +156,7 @@ impl Renderer<'_> {
         if !f.resource.is_empty() {
             details.push(("resource", sanitize::line(&f.resource).into_owned()));
         }
-        let (items, omitted) = evidence::items(&f.evidence);
+        let (items, omitted) = evidence::items(&f.evidence.value());
         if !items.is_empty() {
             let mut text = items.join(", ");
             if omitted > 0 {
@@ -184,7 +184,7 @@ impl Renderer<'_> {
             self.paint.red("[error]")
         )?;
         let location = Location {
-            path: d.path.clone(),
+            path: d.path.as_str().into(),
             start_line: d.line.unwrap_or(0),
             start_column: d.column.unwrap_or(0),
             end_line: d.line.unwrap_or(0),

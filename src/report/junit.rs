@@ -233,7 +233,7 @@ pub fn write(
         .findings
         .iter()
         .chain(report.suppressed.iter().map(|s| &s.finding))
-        .map(|f| f.rule_id.as_str())
+        .map(|f| &*f.rule_id)
         .collect();
     let mut passed: Vec<&RuleDescriptor> = evaluated
         .iter()

@@ -292,12 +292,12 @@ impl<'a> RunBuilder<'a> {
             .map(|d| (d.id.clone(), rules::descriptor(d)))
             .collect();
         for f in pending {
-            if !by_id.contains_key(&f.rule_id) {
+            if !by_id.contains_key(&*f.rule_id) {
                 let d = descriptors
                     .iter()
-                    .find(|d| d.id == f.rule_id)
+                    .find(|d| *d.id == *f.rule_id)
                     .map_or_else(|| rules::from_finding(f), rules::descriptor);
-                by_id.insert(f.rule_id.clone(), d);
+                by_id.insert(f.rule_id.to_string(), d);
             }
         }
         let index = by_id
@@ -333,8 +333,8 @@ impl<'a> RunBuilder<'a> {
             f.message.clone()
         };
         self.results.push(SarifResult {
-            rule_id: f.rule_id.clone(),
-            rule_index: self.index.get(&f.rule_id).copied().unwrap_or(0),
+            rule_id: f.rule_id.to_string(),
+            rule_index: self.index.get(&*f.rule_id).copied().unwrap_or(0),
             level: level(f.severity),
             message: Text { text: message },
             locations: vec![Location {

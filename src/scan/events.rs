@@ -3,14 +3,35 @@
 
 use super::progress::Progress;
 use super::store::Listing;
-use crate::contract::{Diagnostic, EventStats};
+use crate::contract::{Diagnostic, EventStats, RuleFacts};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
-use crate::eventscan::engine::{EventEvaluator, RuleError, RuleHits};
-use crate::eventscan::finding::{self, RecordLoc};
+use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits};
+use crate::eventscan::finding::{self, Context, Interner, RecordLoc};
 use crate::eventscan::index::HeaderFields;
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::Arc;
+
+/// One worker's event-scanning state, kept across the files it reads.
+pub struct EventWorker<'p, 'a> {
+    pub eval: EventEvaluator<'p, 'a>,
+    /// Per rule (by evaluator index), made on its first finding: all findings of a rule from
+    /// this worker share its id, name, title and controls instead of copying them.
+    facts: Vec<Option<RuleFacts>>,
+    /// Evidence fragments shared by this worker's findings.
+    interner: Interner,
+}
+
+impl<'p, 'a> EventWorker<'p, 'a> {
+    pub fn new(prog: &'p EventProgram<'a>) -> EventWorker<'p, 'a> {
+        EventWorker {
+            eval: EventEvaluator::new(prog),
+            facts: Vec::new(),
+            interner: Interner::default(),
+        }
+    }
+}
 
 /// [`HeaderFields`] over the reader's borrowed header.
 struct Fields<'h, 'a>(&'h Header<'a>);
@@ -89,7 +110,11 @@ pub struct Shared<'e> {
 /// Per-file state while records stream through.
 struct FileScan<'e, 'p, 'a> {
     eval: &'e mut EventEvaluator<'p, 'a>,
+    facts: &'e mut Vec<Option<RuleFacts>>,
+    interner: &'e mut Interner,
     shown: &'e str,
+    /// `shown`, shared by the file's findings.
+    path: Arc<str>,
     part: &'e mut EventPart,
     hits: Vec<RuleHits>,
     rule_errors: Vec<(usize, RuleError)>,
@@ -107,15 +132,23 @@ struct FileScan<'e, 'p, 'a> {
 
 impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
     fn new(
-        eval: &'e mut EventEvaluator<'p, 'a>,
+        worker: &'e mut EventWorker<'p, 'a>,
         shown: &'e str,
         part: &'e mut EventPart,
         Shared { progress, listing }: Shared<'e>,
     ) -> Self {
+        let EventWorker {
+            eval,
+            facts,
+            interner,
+        } = worker;
         eval.enable_all();
         FileScan {
             eval,
+            facts,
+            interner,
             shown,
+            path: shown.into(),
             part,
             hits: Vec::new(),
             rule_errors: Vec::new(),
@@ -174,17 +207,22 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         };
         self.eval
             .evaluate(&value, &mut self.hits, &mut self.rule_errors);
-        let loc = RecordLoc {
-            path: self.shown.to_string(),
-            index: rec.index,
-            line: (rec.at.line > 0).then_some(rec.at.line as u32),
-        };
+        let line = (rec.at.line > 0).then_some(rec.at.line as u32);
         if !self.hits.is_empty() {
-            let record: serde_json::Value = serde_json::from_str(rec.raw).unwrap_or_default();
+            let loc = RecordLoc {
+                path: self.path.clone(),
+                index: rec.index,
+                line,
+            };
+            let context = Context::of(&value, rec.raw, self.interner);
             for hit in self.hits.drain(..) {
                 let rule = self.eval.rule(hit.rule);
+                if self.facts.len() <= hit.rule {
+                    self.facts.resize(hit.rule + 1, None);
+                }
+                let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
                 for item in &hit.items {
-                    match finding::build(rule, item, &record, &loc) {
+                    match finding::build(facts, item, &value, &context, &loc, self.interner) {
                         Ok(f) => self.part.findings.push(f, self.listing),
                         Err(msg) => self.part.errors.push(Diagnostic {
                             code: "policy::result".into(),
@@ -221,7 +259,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             self.part.errors.push(Diagnostic {
                 code: "policy::eval".into(),
                 path: self.shown.to_string(),
-                line: loc.line,
+                line,
                 column: None,
                 message: format!(
                     "rule {} failed on record #{}: {}{then}",
@@ -329,14 +367,14 @@ pub fn sniff_file(path: &Path) -> bool {
 
 /// Read `path` as an event source if it is one.
 pub fn scan_path(
-    eval: &mut EventEvaluator<'_, '_>,
+    worker: &mut EventWorker<'_, '_>,
     path: &Path,
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
     shared: Shared<'_>,
 ) -> Offer {
-    let mut fs = FileScan::new(eval, shown, part, shared);
+    let mut fs = FileScan::new(worker, shown, part, shared);
     match events::read_path(path, opts, |r| fs.record(r)) {
         Ok(FileOutcome::Read { stats, .. }) => {
             finish_file(fs, &stats);
@@ -360,7 +398,7 @@ pub fn scan_path(
 
 /// Read an already-opened stream (stdin), its sniffed head chained back in front.
 pub fn scan_stream(
-    eval: &mut EventEvaluator<'_, '_>,
+    worker: &mut EventWorker<'_, '_>,
     kind: events::EventFileKind,
     source: impl Read,
     shown: &str,
@@ -368,7 +406,7 @@ pub fn scan_stream(
     part: &mut EventPart,
     shared: Shared<'_>,
 ) {
-    let mut fs = FileScan::new(eval, shown, part, shared);
+    let mut fs = FileScan::new(worker, shown, part, shared);
     match events::read_records(source, kind, opts, |r| fs.record(r)) {
         Ok(stats) => finish_file(fs, &stats),
         Err(failure) => {

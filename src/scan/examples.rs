@@ -165,7 +165,7 @@ fn run_one(
     if let Some(s) = report.skipped.first() {
         return Some(format!("example was skipped: {}", s.reason));
     }
-    let fired: BTreeSet<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let fired: BTreeSet<&str> = report.findings.iter().map(|f| &*f.rule_id).collect();
     match expect {
         Some(id) if fired.len() == 1 && fired.contains(id.as_str()) => None,
         Some(id) => Some(format!("expected exactly {id} to fire, got {fired:?}")),

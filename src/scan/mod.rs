@@ -13,7 +13,7 @@ use crate::adapters::{Adapted, InputError};
 use crate::contract::{
     Diagnostic, Finding, REPORT_VERSION, ScanReport, Severity, Skipped, Summary, ToolInfo,
 };
-use crate::eventscan::engine::{EventEvaluator, EventProgram};
+use crate::eventscan::engine::EventProgram;
 use crate::model::Document;
 use crate::policy::aggregate::ConfigPlan;
 use crate::policy::eval::Evaluator;
@@ -107,7 +107,7 @@ struct Worker<'a, 'p> {
     /// Made on the first document: a scan of event logs alone never compiles config rules.
     eval: Option<Evaluator>,
     prepared: &'p Prepared<'a>,
-    events: Option<EventEvaluator<'p, 'a>>,
+    events: Option<events::EventWorker<'p, 'a>>,
     read_opts: crate::events::ReadOptions,
     progress: &'p progress::Progress,
     listing: store::Listing<'p>,
@@ -134,10 +134,10 @@ impl<'a, 'p> Worker<'a, 'p> {
         }
     }
 
-    fn event_eval(&mut self) -> &mut EventEvaluator<'p, 'a> {
+    fn event_worker(&mut self) -> &mut events::EventWorker<'p, 'a> {
         let prepared = self.prepared;
         self.events
-            .get_or_insert_with(|| EventEvaluator::new(prepared.program()))
+            .get_or_insert_with(|| events::EventWorker::new(prepared.program()))
     }
 
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
@@ -214,7 +214,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                         listing: self.listing,
                     };
                     events::scan_stream(
-                        self.event_eval(),
+                        self.event_worker(),
                         kind,
                         std::io::Cursor::new(bytes).chain(stdin),
                         "<stdin>",
@@ -252,7 +252,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                         listing: self.listing,
                     };
                     if let events::Offer::Handled = events::scan_path(
-                        self.event_eval(),
+                        self.event_worker(),
                         path,
                         &shown,
                         &read_opts,
@@ -480,17 +480,25 @@ fn finish(
     );
     // The same event can arrive twice (an S3 file and a lookup-events export of the same
     // day): one finding per rule and event, the first in sorted order.
-    let mut seen_events = std::collections::HashSet::new();
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
             .then_with(|| a.message.cmp(&b.message))
     });
     findings.dedup();
-    findings.retain(|f| match &f.location.event_id {
-        Some(id) => seen_events.insert((f.rule_id.clone(), id.clone(), f.fingerprint.clone())),
-        None => true,
-    });
+    // Decided on borrowed keys first (no copy of three strings per event finding), applied after.
+    let keep: Vec<bool> = {
+        let mut seen_events = std::collections::HashSet::new();
+        findings
+            .iter()
+            .map(|f| match &f.location.event_id {
+                Some(id) => seen_events.insert((&*f.rule_id, id.as_str(), f.fingerprint.as_str())),
+                None => true,
+            })
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
     // Exceptions: suppressed findings leave the gate (kept in `suppressed`), the rest get their
     // baseline state. Problems with exceptions are errors.
     let applied = crate::suppress::apply(&opts.exceptions, inline, &mut findings, &stored.unlisted);

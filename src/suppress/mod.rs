@@ -221,7 +221,7 @@ pub fn apply(
     for f in findings.drain(..) {
         let by_inline = active
             .iter()
-            .find(|a| a.rule_id == f.rule_id && a.targets.contains(&f.fingerprint))
+            .find(|a| *a.rule_id == *f.rule_id && a.targets.contains(&f.fingerprint))
             .map(|a| a.record.clone());
         let by_waiver = || {
             let file = ex.waivers.as_ref()?;

@@ -15,10 +15,10 @@ fn names() -> RuleNames {
 fn finding(rule: &str, resource: &str, path: &str) -> Finding {
     Finding {
         rule_id: rule.into(),
-        rule_name: String::new(),
+        rule_name: "".into(),
         severity: Severity::Medium,
         kind: RuleKind::Config,
-        title: String::new(),
+        title: "".into(),
         message: String::new(),
         resource: resource.into(),
         location: Location {
@@ -30,7 +30,7 @@ fn finding(rule: &str, resource: &str, path: &str) -> Finding {
             ..Default::default()
         },
         compliance: Default::default(),
-        evidence: serde_json::Value::Null,
+        evidence: Default::default(),
         fingerprint: crate::contract::fingerprint(&[rule, path, resource]),
         baseline_state: None,
     }
@@ -168,7 +168,7 @@ fn waivers_match_by_rule_resource_and_path_globs_until_they_expire() {
         .iter()
         .map(|s| {
             (
-                s.finding.rule_id.as_str(),
+                &*s.finding.rule_id,
                 s.finding.resource.as_str(),
                 s.suppression.source.as_str(),
             )
@@ -193,7 +193,7 @@ fn waivers_match_by_rule_resource_and_path_globs_until_they_expire() {
     );
     let kept: Vec<(&str, &str)> = findings
         .iter()
-        .map(|f| (f.rule_id.as_str(), f.resource.as_str()))
+        .map(|f| (&*f.rule_id, f.resource.as_str()))
         .collect();
     assert_eq!(
         kept,

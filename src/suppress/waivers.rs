@@ -48,10 +48,10 @@ pub struct WaiverFile {
 impl WaiverFile {
     /// Whether waiver `w` (of this file) covers finding `f`, expired or not.
     pub fn covers(&self, w: &Waiver, f: &Finding) -> bool {
-        w.rule_ids.contains(&f.rule_id)
+        w.rule_ids.contains(&*f.rule_id)
             && w.resource.as_ref().is_none_or(|g| g.is_match(&f.resource))
             && w.path.as_ref().is_none_or(|g| {
-                g.is_match(&f.location.path)
+                g.is_match(&*f.location.path)
                     || self
                         .relative(&f.location.path)
                         .is_some_and(|r| g.is_match(r))

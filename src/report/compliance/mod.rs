@@ -122,10 +122,10 @@ pub struct ComplianceReport {
 
 fn evidence(f: &Finding, suppressed: Option<String>) -> Evidence {
     Evidence {
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         severity: f.severity,
         resource: f.resource.clone(),
-        path: f.location.path.clone(),
+        path: f.location.path.to_string(),
         line: f.location.start_line,
         column: f.location.start_column,
         record_index: f.location.record_index,
@@ -136,11 +136,15 @@ fn evidence(f: &Finding, suppressed: Option<String>) -> Evidence {
 }
 
 fn rule_result(d: &RuleDescriptor, report: &ScanReport, coverage: &Coverage) -> RuleResult {
-    let findings = report.findings.iter().filter(|f| f.rule_id == d.id).count();
+    let findings = report
+        .findings
+        .iter()
+        .filter(|f| *f.rule_id == *d.id)
+        .count();
     let suppressed = report
         .suppressed
         .iter()
-        .filter(|s| s.finding.rule_id == d.id)
+        .filter(|s| *s.finding.rule_id == *d.id)
         .count();
     let assessment = coverage.get(&d.id);
     // A finding proves the rule ran, whatever the coverage says.
@@ -209,14 +213,14 @@ pub fn build(
         let mut ev: Vec<Evidence> = report
             .findings
             .iter()
-            .filter(|f| ids.contains(&f.rule_id.as_str()))
+            .filter(|f| ids.contains(&&*f.rule_id))
             .map(|f| evidence(f, None))
             .collect();
         ev.extend(
             report
                 .suppressed
                 .iter()
-                .filter(|s| ids.contains(&s.finding.rule_id.as_str()))
+                .filter(|s| ids.contains(&&*s.finding.rule_id))
                 .map(|s| {
                     evidence(
                         &s.finding,

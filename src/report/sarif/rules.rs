@@ -255,7 +255,7 @@ pub fn from_finding(f: &Finding) -> ReportingDescriptor {
         f.rule_id, f.rule_id
     );
     ReportingDescriptor {
-        id: f.rule_id.clone(),
+        id: f.rule_id.to_string(),
         name: clip(&or_id(&f.rule_name, &f.rule_id), MAX_NAME),
         short_description: Text {
             text: clip(&title, MAX_DESCRIPTION),
