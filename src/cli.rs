@@ -151,9 +151,9 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
     pub max_decompressed_size: Option<u64>,
     /// Event findings listed per rule, the first in report order; the rest are counted in the
-    /// summary and still fail the run (0 = list all)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FINDINGS_PER_RULE)]
-    pub max_findings_per_rule: usize,
+    /// summary and still fail the run (0 = list all) [default: 1000]
+    #[arg(long, value_name = "N")]
+    pub max_findings_per_rule: Option<usize>,
     /// Most memory one policy evaluation may take; a rule going over is stopped with an error
     /// naming it [default: 1GiB]
     #[arg(long, value_name = "SIZE", value_parser = crate::events::parse_limit)]
@@ -417,7 +417,9 @@ fn run_scan(mut args: ScanArgs) -> i32 {
         threads: args.threads,
         selected,
         limits: read_limits(&args),
-        max_findings_per_rule: args.max_findings_per_rule,
+        max_findings_per_rule: args
+            .max_findings_per_rule
+            .unwrap_or(DEFAULT_MAX_FINDINGS_PER_RULE),
         max_policy_memory: args.max_policy_memory,
     };
     let report = scan::scan(&opts, &set, errors);

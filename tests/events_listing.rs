@@ -254,3 +254,29 @@ fn waivers_and_baselines_see_every_finding_listed_or_not() {
     assert_eq!(r["summary"]["baselined"], 30);
     assert_eq!(r["summary"]["findings"], 30);
 }
+
+#[test]
+fn the_cap_can_be_set_in_trailguard_toml_and_the_flag_wins() {
+    let a = archive();
+    std::fs::write(
+        a.path().join("trailguard.toml"),
+        "max-findings-per-rule = 2\n",
+    )
+    .expect("write");
+    let cap = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
+            .current_dir(a.path())
+            .args(["scan", "-f", "json", "--select", "TGE001"])
+            .args(extra)
+            .arg(".")
+            .output()
+            .expect("trailguard runs");
+        let r: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        (
+            r["summary"]["not_listed"]["max_per_rule"].clone(),
+            r["findings"].as_array().map(Vec::len),
+        )
+    };
+    assert_eq!(cap(&[]), (json!(2), Some(2)));
+    assert_eq!(cap(&["--max-findings-per-rule", "5"]), (json!(5), Some(5)));
+}

@@ -50,6 +50,7 @@ pub fn for_scan(args: &mut ScanArgs) -> (Option<Settings>, Vec<Diagnostic>) {
     args.policies.no_builtin |= s.no_builtin == Some(true);
     args.settings.no_ignores |= s.no_ignores == Some(true);
     args.target.follow_links |= s.follow_links == Some(true);
+    args.max_findings_per_rule = args.max_findings_per_rule.or(s.max_findings_per_rule);
     if args.settings.waivers.is_none() {
         args.settings.waivers = s.waivers.clone();
     }

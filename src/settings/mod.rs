@@ -45,6 +45,8 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     pub no_ignores: Option<bool>,
     pub follow_links: Option<bool>,
+    /// `max-findings-per-rule` (`--max-findings-per-rule`).
+    pub max_findings_per_rule: Option<usize>,
     /// `[severity]`: rule id, name or alias → the severity its findings get.
     pub severity: Vec<(Setting<String>, Severity)>,
 }

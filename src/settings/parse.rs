@@ -26,6 +26,7 @@ const KEYS: &[&str] = &[
     "baseline",
     "no-ignores",
     "follow-links",
+    "max-findings-per-rule",
 ];
 
 const FAIL_ON: &[&str] = &["critical", "high", "medium", "low", "info", "none"];
@@ -76,6 +77,7 @@ pub(super) fn parse(shown: &str, text: &str, base: &Path) -> (Settings, Vec<Diag
             "no-builtin" => s.no_builtin = r.boolean(k, value),
             "no-ignores" => s.no_ignores = r.boolean(k, value),
             "follow-links" => s.follow_links = r.boolean(k, value),
+            "max-findings-per-rule" => s.max_findings_per_rule = r.count(k, value),
             "fail-on" => {
                 s.fail_on = r.string(k, value).filter(|v| {
                     let ok = FAIL_ON.contains(&v.value.as_str());
@@ -160,6 +162,27 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// A whole number, zero or more.
+    fn count(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<usize> {
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .and_then(|n| usize::try_from(n).ok()),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let msg = format!(
+                "`{key}` must be a whole number, 0 or more, not {}",
+                match v.get_ref() {
+                    DeValue::Integer(i) => format!("`{}`", i.as_str()),
+                    other => other.type_str().to_string(),
+                }
+            );
+            self.error("config::invalid", v.span().start, msg);
+        }
+        parsed
     }
 
     /// `[severity]`: `TGC009 = "info"`.

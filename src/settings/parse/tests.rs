@@ -24,6 +24,7 @@ waivers = "security/waivers.yaml"
 baseline = ".trailguard/baseline.json"
 no-ignores = true
 follow-links = true
+max-findings-per-rule = 250
 
 [severity]
 TGC009 = "info"
@@ -40,6 +41,7 @@ trail-bucket-public = "HIGH"
         Some((2, 18))
     );
     assert_eq!(values(&s.ignore), ["TGC013"]);
+    assert_eq!(s.max_findings_per_rule, Some(250));
     assert_eq!(s.fail_on.map(|v| v.value), Some("high".to_string()));
     assert_eq!(
         s.format.map(|v| (v.value, v.line, v.column)),
@@ -100,7 +102,7 @@ fn every_mistake_is_reported_at_its_position() {
             (
                 3,
                 1,
-                "unknown key `colour` (known keys: select, ignore, fail-on, severity, format, exclude, policy-dirs, data-files, no-builtin, waivers, baseline, no-ignores, follow-links)".into()
+                "unknown key `colour` (known keys: select, ignore, fail-on, severity, format, exclude, policy-dirs, data-files, no-builtin, waivers, baseline, no-ignores, follow-links, max-findings-per-rule)".into()
             ),
             (4, 14, "`no-ignores` must be true or false, not string".into()),
             (5, 17, "`exclude` must be a string, not integer".into()),
@@ -124,4 +126,26 @@ fn a_syntax_error_has_its_line_and_column() {
 #[test]
 fn columns_count_characters() {
     assert_eq!(position("é = 1\nab = \"x\"", 12), (2, 6));
+}
+
+#[test]
+fn the_listing_cap_is_a_whole_number() {
+    assert_eq!(
+        errors("max-findings-per-rule = -1\n"),
+        vec![(
+            1,
+            25,
+            "`max-findings-per-rule` must be a whole number, 0 or more, not `-1`".into()
+        )]
+    );
+    assert_eq!(
+        errors("max-findings-per-rule = \"all\"\n"),
+        vec![(
+            1,
+            25,
+            "`max-findings-per-rule` must be a whole number, 0 or more, not string".into()
+        )]
+    );
+    let (s, errs) = parse("t.toml", "max-findings-per-rule = 0x10\n", Path::new("."));
+    assert_eq!((s.max_findings_per_rule, errs.len()), (Some(16), 0));
 }
