@@ -158,7 +158,10 @@ fn mutate(record: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3_000))]
+    // `PROPTEST_CASES` raises the count for long runs (docs/robustness.md).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3_000)
+    ))]
 
     /// Random edits of real and generated records: whatever the fast path accepts, serde accepts
     /// identically.
