@@ -424,18 +424,22 @@ impl Parser<'_> {
 /// eight bytes at a time. Bytes >= 0x80 pass: the record's UTF-8 is validated once, elsewhere.
 #[inline]
 pub(crate) fn plain_end(b: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = b.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (LO * u64::from(b'"'));
-        let slash = w ^ (LO * u64::from(b'\\'));
-        let stop = (quote.wrapping_sub(LO) & !quote)
-            | (slash.wrapping_sub(LO) & !slash)
-            | (w.wrapping_sub(LO * 0x20) & !w);
-        let stop = stop & HI;
+    // Two words per step: most strings end within 16 bytes, long ones go twice as fast.
+    while let Some(chunk) = b.get(i..i + 16) {
+        let (lo, hi) = chunk.split_at(8);
+        let stop = stops(lo);
         if stop != 0 {
-            // The lowest flagged byte is exact (borrows only run upwards).
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        let stop = stops(hi);
+        if stop != 0 {
+            return i + 8 + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    while let Some(chunk) = b.get(i..i + 8) {
+        let stop = stops(chunk);
+        if stop != 0 {
             return i + (stop.trailing_zeros() / 8) as usize;
         }
         i += 8;
@@ -447,6 +451,21 @@ pub(crate) fn plain_end(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The high bit of each byte of the 8-byte `chunk` that is `"`, `\` or a control character.
+/// The lowest flagged byte is exact (borrows only run upwards).
+#[inline(always)]
+fn stops(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    let w = u64::from_le_bytes(word);
+    let quote = w ^ (LO * u64::from(b'"'));
+    let slash = w ^ (LO * u64::from(b'\\'));
+    ((quote.wrapping_sub(LO) & !quote)
+        | (slash.wrapping_sub(LO) & !slash)
+        | (w.wrapping_sub(LO * 0x20) & !w))
+        & HI
 }
 
 /// Mark field `bit` seen; `None` if it already was (serde: "duplicate field").
