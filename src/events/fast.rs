@@ -264,25 +264,27 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Option<()> {
+    /// Walk the container at `self.i` (its opening bracket) to its `close` bracket, calling
+    /// `item` for each element: the one rule for objects, arrays and the record itself.
+    fn container(
+        &mut self,
+        depth: usize,
+        close: u8,
+        mut item: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<()> {
         if depth > self.max_depth {
             return None;
         }
         self.i += 1;
-        if self.ws()? == b'}' {
+        if self.ws()? == close {
             self.i += 1;
             return Some(());
         }
         loop {
-            if self.ws()? != b'"' {
-                return None;
-            }
-            self.skip_string()?;
-            self.expect(b':')?;
-            self.value(depth)?;
+            item(self, depth)?;
             match self.ws()? {
                 b',' => self.i += 1,
-                b'}' => {
+                c if c == close => {
                     self.i += 1;
                     return Some(());
                 }
@@ -291,26 +293,19 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<()> {
-        if depth > self.max_depth {
-            return None;
-        }
-        self.i += 1;
-        if self.ws()? == b']' {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            self.value(depth)?;
-            match self.ws()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
+    fn object(&mut self, depth: usize) -> Option<()> {
+        self.container(depth, b'}', |p, depth| {
+            if p.ws()? != b'"' {
+                return None;
             }
-        }
+            p.skip_string()?;
+            p.expect(b':')?;
+            p.value(depth)
+        })
+    }
+
+    fn array(&mut self, depth: usize) -> Option<()> {
+        self.container(depth, b']', |p, depth| p.value(depth))
     }
 
     /// A selecting field's value: a plain string, a bool, or something that reads as `None`.
@@ -336,34 +331,18 @@ impl Parser<'_> {
         depth: usize,
         mut member: impl FnMut(&mut Self, &[u8], usize) -> Option<()>,
     ) -> Option<()> {
-        if depth > self.max_depth {
-            return None;
-        }
-        self.i += 1;
-        if self.ws()? == b'}' {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            if self.ws()? != b'"' {
+        self.container(depth, b'}', |p, depth| {
+            if p.ws()? != b'"' {
                 return None;
             }
-            let ((a, b), escaped) = self.string()?;
+            let ((a, b), escaped) = p.string()?;
             if escaped {
                 return None;
             }
-            let key = self.b.get(a..b)?;
-            self.expect(b':')?;
-            member(self, key, depth)?;
-            match self.ws()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+            let key = p.b.get(a..b)?;
+            p.expect(b':')?;
+            member(p, key, depth)
+        })
     }
 
     fn record(&mut self, s: &mut Slots) -> Option<()> {
