@@ -143,10 +143,14 @@ impl Exceptions {
     /// they would have suppressed. Same decision as [`apply`] makes for a finding without an
     /// inline suppression.
     pub fn waived(&self, f: &Finding, expired_hits: &mut Vec<u64>) -> bool {
-        let Some(file) = &self.waivers else {
-            return false;
-        };
-        let mut waived = false;
+        self.waiver_for(f, expired_hits).is_some()
+    }
+
+    /// The first unexpired waiver that covers `f`, as the suppression it records; expired
+    /// waivers covering it are counted in `expired_hits` (indexed like the waiver file).
+    fn waiver_for(&self, f: &Finding, expired_hits: &mut Vec<u64>) -> Option<Suppression> {
+        let file = self.waivers.as_ref()?;
+        let mut chosen = None;
         for (i, w) in file.waivers.iter().enumerate() {
             if !file.covers(w, f) {
                 continue;
@@ -156,11 +160,17 @@ impl Exceptions {
                     expired_hits.resize(i + 1, 0);
                 }
                 expired_hits[i] += 1;
-            } else {
-                waived = true;
+            } else if chosen.is_none() {
+                chosen = Some(Suppression {
+                    kind: "waiver".into(),
+                    reason: w.reason.clone(),
+                    owner: w.owner.clone(),
+                    expires: w.expires.map(|d| d.format("%Y-%m-%d").to_string()),
+                    source: format!("{}:{}", file.path, w.line),
+                });
             }
         }
-        waived
+        chosen
     }
 
     /// Whether a reported finding is accepted by the baseline (or by the baseline this run
@@ -223,29 +233,7 @@ pub fn apply(
             .iter()
             .find(|a| *a.rule_id == *f.rule_id && a.targets.contains(&f.fingerprint))
             .map(|a| a.record.clone());
-        let by_waiver = || {
-            let file = ex.waivers.as_ref()?;
-            let mut chosen = None;
-            for (i, w) in waiver_list.iter().enumerate() {
-                if !file.covers(w, &f) {
-                    continue;
-                }
-                if w.expired(ex.today) {
-                    if let Some(n) = expired_hits.get_mut(i) {
-                        *n += 1;
-                    }
-                } else if chosen.is_none() {
-                    chosen = Some(Suppression {
-                        kind: "waiver".into(),
-                        reason: w.reason.clone(),
-                        owner: w.owner.clone(),
-                        expires: w.expires.map(|d| d.format("%Y-%m-%d").to_string()),
-                        source: format!("{}:{}", file.path, w.line),
-                    });
-                }
-            }
-            chosen
-        };
+        let by_waiver = || ex.waiver_for(&f, &mut expired_hits);
         match by_inline.or_else(by_waiver) {
             Some(suppression) => applied.suppressed.push(SuppressedFinding {
                 finding: f,
