@@ -26,6 +26,8 @@ mod stats;
 mod window;
 
 #[cfg(test)]
+pub(crate) mod testdata;
+#[cfg(test)]
 mod tests;
 
 pub use error::{ReadError, ReadFailure};

@@ -3,10 +3,9 @@
 //! it must accept (or the reader silently loses its speed).
 
 use super::super::fast;
-use super::super::generate::records::{Context, Rng, write_record};
 use super::super::header::Header;
+use super::super::testdata::{generated, mutate, stratus_records as fixture_records};
 use proptest::prelude::*;
-use std::path::PathBuf;
 
 /// What serde's stream deserializer (the reference fast path before this one) makes of `chunk`.
 fn serde_header(chunk: &[u8]) -> Option<(Header<'_>, usize)> {
@@ -32,41 +31,6 @@ fn agrees(chunk: &[u8]) -> bool {
             true
         }
     }
-}
-
-fn generated(n: usize, seed: u64) -> Vec<String> {
-    let mut rng = Rng::new(seed);
-    let ctx = Context::new("123456789012", "eu-west-1", &mut rng);
-    (0..n)
-        .map(|i| {
-            let mut out = String::new();
-            write_record(&mut out, &ctx, &mut rng, 1_700_000_000 + i as i64);
-            out
-        })
-        .collect()
-}
-
-/// Every record of the Stratus fixture corpus, compact and pretty-printed.
-fn fixture_records() -> Vec<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stratus");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for record in value.as_array().into_iter().flatten() {
-            out.push(serde_json::to_string(record).unwrap());
-            out.push(serde_json::to_string_pretty(record).unwrap());
-        }
-    }
-    assert!(
-        out.len() > 100,
-        "the Stratus corpus has hundreds of records"
-    );
-    out
 }
 
 #[test]
@@ -134,27 +98,6 @@ fn odd_but_valid_shapes_read_like_serde() {
         assert!(fast::parse(r.as_bytes(), 512).is_some(), "refused {r}");
         assert!(agrees(r.as_bytes()));
     }
-}
-
-fn mutate(record: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
-    let mut bytes = record.as_bytes().to_vec();
-    const ALPHABET: &[u8] = b"{}[]\":,\\ \n0-1.eE+tfnulr\x00\xc3\xa9\xffaZ";
-    for &(at, op, byte) in edits {
-        if bytes.is_empty() {
-            break;
-        }
-        let at = at % bytes.len();
-        let b = ALPHABET[byte as usize % ALPHABET.len()];
-        match op % 4 {
-            0 => bytes[at] = b,
-            1 => bytes.insert(at, b),
-            2 => {
-                bytes.remove(at);
-            }
-            _ => bytes.truncate(at.max(1)),
-        }
-    }
-    bytes
 }
 
 proptest! {

@@ -2,9 +2,8 @@
 //! error wherever serde fails.
 
 use super::ValueBuilder;
-use crate::events::generate::records::{Context, Rng, write_record};
+use crate::events::testdata::{generated, mutate, stratus_records};
 use proptest::prelude::*;
-use std::path::PathBuf;
 
 fn reference(raw: &str) -> Result<regorus::Value, String> {
     serde_json::from_str::<regorus::Value>(raw).map_err(|e| e.to_string())
@@ -15,27 +14,8 @@ fn built(b: &mut ValueBuilder, raw: &str) -> Result<regorus::Value, String> {
 }
 
 fn corpus() -> Vec<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stratus");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for record in value.as_array().into_iter().flatten() {
-            out.push(serde_json::to_string(record).unwrap());
-            out.push(serde_json::to_string_pretty(record).unwrap());
-        }
-    }
-    let mut rng = Rng::new(5);
-    let ctx = Context::new("123456789012", "eu-west-1", &mut rng);
-    for i in 0..1_000 {
-        let mut s = String::new();
-        write_record(&mut s, &ctx, &mut rng, 1_700_000_000 + i);
-        out.push(s);
-    }
+    let mut out = stratus_records();
+    out.extend(generated(1_000, 5));
     out
 }
 
@@ -95,20 +75,7 @@ proptest! {
                 c
             };
         }
-        const ALPHABET: &[u8] = b"{}[]\":,\\ \n0-1.eE+tfnulr\t9aZ";
-        let mut bytes = CORPUS.with(|c| c[which % c.len()].clone().into_bytes());
-        for (at, op, byte) in edits {
-            if bytes.is_empty() {
-                break;
-            }
-            let at = at % bytes.len();
-            let ch = ALPHABET[byte as usize % ALPHABET.len()];
-            match op % 3 {
-                0 => bytes[at] = ch,
-                1 => bytes.insert(at, ch),
-                _ => { bytes.remove(at); }
-            }
-        }
+        let bytes = CORPUS.with(|c| mutate(&c[which % c.len()], &edits));
         // Mutations at a multi-byte character may break UTF-8: records are text.
         if let Ok(raw) = String::from_utf8(bytes) {
             let mut b = ValueBuilder::new();
