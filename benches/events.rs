@@ -6,6 +6,7 @@
 //! ```text
 //! cargo bench --bench events -- --records 1000000 [--dir DIR] [--threads 2]
 //!     [--seed 1] [--runs 3] [--reuse] [--only floor|pack]
+//!     [--input gzip|json]
 //! ```
 //!
 //! `--reuse` keeps an archive already generated in DIR with the same records and seed. The
@@ -31,6 +32,8 @@ struct Args {
     reuse: bool,
     /// Run only the floor or only the full pack (`None`: both).
     only: Option<String>,
+    /// Measure only one of the two copies of the archive (`None`: both).
+    input: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -42,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
         runs: 3,
         reuse: false,
         only: None,
+        input: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -66,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
             "--runs" => args.runs = number()?.max(1) as usize,
             "--dir" => args.dir = Some(PathBuf::from(&value)),
             "--only" if value == "floor" || value == "pack" => args.only = Some(value),
+            "--input" if value == "gzip" || value == "json" => args.input = Some(value),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -124,7 +129,7 @@ fn main() -> ExitCode {
     let opts = ReadOptions::default();
     let floor_inputs = match args.only.as_deref() {
         Some("pack") => vec![],
-        _ => vec![("gzip", &archive.gz_files), ("json", &archive.json_files)],
+        _ => inputs(&args, &archive),
     };
     for (label, files) in floor_inputs {
         let mut runs = Vec::new();
@@ -196,17 +201,20 @@ fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
         "full pack: {event_rules} event rules (+ config rules, idle here), prefilter + RVM; {} threads, median of {} runs",
         args.threads, args.runs
     );
-    for (label, files) in [("gzip", &archive.gz_files), ("json", &archive.json_files)] {
+    for (label, files) in inputs(args, archive) {
         let opts = ScanOptions {
             paths: files.clone(),
             fail_on: Some(Severity::Info),
             threads: args.threads,
             selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
+            // What `trailguard scan` lists by default: every finding is counted, the first
+            // 1,000 per rule are kept for the report.
+            max_findings_per_rule: trailguard::cli::DEFAULT_MAX_FINDINGS_PER_RULE,
             ..Default::default()
         };
         let mut runs = Vec::new();
         let mut peak = None;
-        let mut findings = 0;
+        let mut findings = (0, 0);
         for _ in 0..args.runs {
             let resettable = reset_peak_rss();
             let cpu0 = trailguard::events::bench::cpu_time();
@@ -225,7 +233,11 @@ fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
                     report.errors.len()
                 ));
             }
-            findings = report.findings.len();
+            let unlisted = report.summary.not_listed.as_ref().map_or(0, |n| n.total());
+            findings = (
+                report.findings.len(),
+                report.findings.len() + unlisted as usize,
+            );
             if resettable {
                 peak = peak.max(peak_rss_kib());
             }
@@ -236,7 +248,7 @@ fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
         let secs = elapsed.as_secs_f64();
         let mb = archive.json_bytes as f64 / 1e6;
         println!(
-            "{label:<6} {:>6} {:>10} {:>9.1} {:>8.3} {:>12.0} {:>9.1} {:>12} {:>12}   {findings} findings",
+            "{label:<6} {:>6} {:>10} {:>9.1} {:>8.3} {:>12.0} {:>9.1} {:>12} {:>12}   {} findings ({} listed)",
             files.len(),
             archive.records,
             mb,
@@ -251,9 +263,19 @@ fn full_pack(args: &Args, archive: &Archive) -> Result<(), String> {
                 "{:.1}",
                 kib as f64 / 1024.0
             )),
+            findings.1,
+            findings.0,
         );
     }
     Ok(())
+}
+
+/// The copies of the archive `--input` selects, labelled.
+fn inputs<'a>(args: &Args, archive: &'a Archive) -> Vec<(&'static str, &'a Vec<PathBuf>)> {
+    [("gzip", &archive.gz_files), ("json", &archive.json_files)]
+        .into_iter()
+        .filter(|(label, _)| args.input.as_deref().is_none_or(|i| i == *label))
+        .collect()
 }
 
 fn prepare(args: &Args, dir: &std::path::Path) -> std::io::Result<Archive> {

@@ -80,21 +80,47 @@ impl RuleKind {
 pub type Compliance = BTreeMap<String, Vec<String>>;
 
 /// The prefilter selector an event rule declares: a record can only match the rule if each
-/// listed field's value is one of the listed values. An empty selector means "every record".
+/// listed field's value is one of the listed values and, when `any_of` lists alternatives, it
+/// also satisfies one of them. An empty selector means "every record".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventSelector {
     #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "eventSource")]
     pub event_source: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "eventName")]
     pub event_name: Vec<String>,
-    /// Extra cheap equality fields (dotted path → allowed values), e.g. `userIdentity.type`.
+    /// Extra equality fields (dotted path → allowed values), e.g. `userIdentity.type` or
+    /// `requestParameters.withDecryption`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, Vec<String>>,
+    /// Alternatives (each a selector): a record must satisfy at least one of them as well.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<EventSelector>,
 }
 
 impl EventSelector {
     pub fn is_empty(&self) -> bool {
-        self.event_source.is_empty() && self.event_name.is_empty() && self.fields.is_empty()
+        self.event_source.is_empty()
+            && self.event_name.is_empty()
+            && self.fields.is_empty()
+            && self.any_of.iter().all(EventSelector::is_empty)
+    }
+
+    /// The event names a record must have to match, when the selector pins them (its own
+    /// `eventName`, or the union of its alternatives' when each pins some); `None` otherwise.
+    pub fn names(&self) -> Option<Vec<&str>> {
+        if !self.event_name.is_empty() {
+            return Some(self.event_name.iter().map(String::as_str).collect());
+        }
+        if self.any_of.is_empty() {
+            return None;
+        }
+        let mut all = Vec::new();
+        for alt in &self.any_of {
+            all.extend(alt.names()?);
+        }
+        all.sort_unstable();
+        all.dedup();
+        Some(all)
     }
 }
 

@@ -274,3 +274,127 @@ fn an_event_read_twice_gives_one_finding_per_rule() {
         ]
     );
 }
+
+/// A user rule whose selector names alternatives and fields the reader's header does not carry
+/// (`requestParameters.*`): those are read from the record's text, so the rule sees exactly
+/// the records its selector admits, and fires on the same ones with the prefilter off.
+#[test]
+fn selectors_with_alternatives_and_request_parameter_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = dir.path().join("p");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("secret_reads.rego"),
+        r#"# METADATA
+# title: Decrypted secret read
+# description: A secret value or a decrypted parameter was read.
+# custom:
+#   id: USR040
+#   name: decrypted-secret-read
+#   severity: low
+#   kind: event
+#   applies_to: [events]
+#   remediation:
+#     events: Check that the reader is expected to hold the secret.
+#   selector:
+#     any_of:
+#       - eventSource: [secretsmanager.amazonaws.com]
+#         eventName: [GetSecretValue]
+#       - eventSource: [ssm.amazonaws.com]
+#         eventName: [GetParameter]
+#         fields:
+#           requestParameters.withDecryption: [true]
+#           requestParameters.name: ["/app/db", "/app/\u00e9"]
+package user.secret_reads
+
+import rego.v1
+
+deny contains {"msg": sprintf("%s read", [input.eventID])} if {
+	input.eventSource == "secretsmanager.amazonaws.com"
+	input.eventName == "GetSecretValue"
+}
+
+deny contains {"msg": sprintf("%s read", [input.eventID])} if {
+	input.eventSource == "ssm.amazonaws.com"
+	input.eventName == "GetParameter"
+	input.requestParameters.withDecryption == true
+	input.requestParameters.name in {"/app/db", "/app/\u00e9"}
+}
+"#,
+    )
+    .unwrap();
+    let rec = |id: &str, source: &str, name: &str, params: &str| {
+        format!(
+            r#"{{"eventVersion":"1.09","eventTime":"2024-08-01T10:00:00Z","eventSource":"{source}","eventName":"{name}","eventID":"{id}","awsRegion":"eu-west-1","userIdentity":{{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice"}},"requestParameters":{params}}}"#
+        )
+    };
+    let lines = [
+        rec(
+            "sm",
+            "secretsmanager.amazonaws.com",
+            "GetSecretValue",
+            r#"{"secretId":"db"}"#,
+        ),
+        rec(
+            "ssm-decrypted",
+            "ssm.amazonaws.com",
+            "GetParameter",
+            r#"{"name":"/app/db","withDecryption":true}"#,
+        ),
+        rec(
+            "ssm-escaped",
+            "ssm.amazonaws.com",
+            "GetParameter",
+            r#"{"name":"/app/\u00e9","with\u0044ecryption":true}"#,
+        ),
+        rec(
+            "ssm-plain",
+            "ssm.amazonaws.com",
+            "GetParameter",
+            r#"{"name":"/app/db","withDecryption":false}"#,
+        ),
+        rec(
+            "ssm-text-true",
+            "ssm.amazonaws.com",
+            "GetParameter",
+            r#"{"name":"/app/db","withDecryption":"true"}"#,
+        ),
+        rec(
+            "ssm-other-name",
+            "ssm.amazonaws.com",
+            "GetParameter",
+            r#"{"name":"/app/x","withDecryption":true}"#,
+        ),
+        rec("ssm-no-params", "ssm.amazonaws.com", "GetParameter", "null"),
+        rec(
+            "sm-wrong-source",
+            "ssm.amazonaws.com",
+            "GetSecretValue",
+            r#"{"secretId":"db"}"#,
+        ),
+    ];
+    let events = dir.path().join("events.jsonl");
+    std::fs::write(&events, lines.join("\n")).unwrap();
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: false,
+        dirs: vec![pol],
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    for no_prefilter in [false, true] {
+        let r = run(&set, vec![events.clone()], |o| {
+            o.no_prefilter = no_prefilter
+        });
+        assert!(r.errors.is_empty(), "{:#?}", r.errors);
+        let ids: Vec<_> = r
+            .findings
+            .iter()
+            .filter_map(|f| f.location.event_id.clone())
+            .collect();
+        assert_eq!(
+            ids,
+            ["sm", "ssm-decrypted", "ssm-escaped"],
+            "no_prefilter {no_prefilter}"
+        );
+    }
+}

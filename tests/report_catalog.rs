@@ -51,6 +51,7 @@ fn catalog() -> Vec<RuleDescriptor> {
             "PutEventSelectors",
         ]),
         fields: BTreeMap::new(),
+        any_of: Vec::new(),
     });
     tamper.compliance = map(&[
         ("cis-aws-foundations-v3.0.0", &["4.5"]),
@@ -78,6 +79,7 @@ defeats least privilege and is rarely legitimate."
         event_source: vec![],
         event_name: vec![],
         fields: map(&[("userIdentity.type", &["Root"])]),
+        any_of: Vec::new(),
     });
     root.compliance = map(&[
         ("cis-aws-foundations-v1.4.0", &["4.3"]),

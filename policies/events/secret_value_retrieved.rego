@@ -30,8 +30,13 @@
 #   params:
 #     successful_only: false
 #   selector:
-#     eventSource: [secretsmanager.amazonaws.com, ssm.amazonaws.com]
-#     eventName: [GetSecretValue, BatchGetSecretValue, GetParameter, GetParameters, GetParametersByPath]
+#     any_of:
+#       - eventSource: [secretsmanager.amazonaws.com]
+#         eventName: [GetSecretValue, BatchGetSecretValue]
+#       - eventSource: [ssm.amazonaws.com]
+#         eventName: [GetParameter, GetParameters, GetParametersByPath]
+#         fields:
+#           requestParameters.withDecryption: [true]
 package trailguard.events.secret_value_retrieved
 
 import rego.v1

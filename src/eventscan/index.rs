@@ -8,17 +8,31 @@
 //! asserts identical findings.
 
 use crate::contract::EventSelector;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The value `*` in a selector field means "present, any value" (e.g. `errorCode: ["*"]`).
 pub const ANY: &str = "*";
 
+/// What a record holds at a selector field's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field<'a> {
+    /// A string (its value), or a boolean or number (its JSON text: `true`, `3`).
+    Text(Cow<'a, str>),
+    /// An object or an array: only `*` matches.
+    Present,
+    /// Missing or null.
+    Absent,
+    /// Not determined cheaply (an escaped key on the way, say): the record stays a candidate.
+    Unknown,
+}
+
 /// Cheap fields of a record, as the reader extracts them without building a full value.
 pub trait HeaderFields {
     fn event_source(&self) -> Option<&str>;
     fn event_name(&self) -> Option<&str>;
-    /// A dotted path among the fields the reader extracts (`userIdentity.type`, `errorCode`...).
-    fn field(&self, path: &str) -> Option<&str>;
+    /// The value at a dotted path (`userIdentity.type`, `requestParameters.withDecryption`).
+    fn field(&self, path: &str) -> Field<'_>;
 }
 
 #[derive(Debug, Clone)]
@@ -53,11 +67,12 @@ impl RuleIndex {
             if selector.is_empty() {
                 idx.global.push(*rule);
             }
-            if selector.event_name.is_empty() || !enabled {
-                idx.unkeyed.push(pos);
-            } else {
-                for name in &selector.event_name {
-                    idx.by_name.entry(name.clone()).or_default().push(pos);
+            match selector.names().filter(|_| enabled) {
+                None => idx.unkeyed.push(pos),
+                Some(names) => {
+                    for name in names {
+                        idx.by_name.entry(name.to_string()).or_default().push(pos);
+                    }
                 }
             }
             idx.entries.push(Entry {
@@ -113,9 +128,13 @@ fn matches(sel: &EventSelector, h: &dyn HeaderFields) -> bool {
     sel.fields
         .iter()
         .all(|(path, allowed)| match h.field(path) {
-            Some(v) => allowed.iter().any(|a| a == ANY || a == v),
-            None => false,
+            Field::Text(v) => allowed.iter().any(|a| a == ANY || **a == *v),
+            Field::Present => allowed.iter().any(|a| a == ANY),
+            Field::Absent => false,
+            // The reader could not tell cheaply: offer the record, the rule decides.
+            Field::Unknown => true,
         })
+        && (sel.any_of.is_empty() || sel.any_of.iter().any(|alt| matches(alt, h)))
 }
 
 #[cfg(test)]
@@ -131,8 +150,11 @@ mod tests {
         fn event_name(&self) -> Option<&str> {
             Some(self.1)
         }
-        fn field(&self, path: &str) -> Option<&str> {
-            (path == "userIdentity.type").then_some(self.2).flatten()
+        fn field(&self, path: &str) -> Field<'_> {
+            match (path, self.2) {
+                ("userIdentity.type", Some(t)) => Field::Text(t.into()),
+                _ => Field::Absent,
+            }
         }
     }
 
@@ -144,6 +166,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
                 .collect::<BTreeMap<_, _>>(),
+            any_of: Vec::new(),
         })
     }
 
@@ -179,5 +202,88 @@ mod tests {
         let off = RuleIndex::build(&rules, false);
         off.candidates(&H("s3.amazonaws.com", "GetObject", None), &mut out);
         assert_eq!(out, vec![0, 1, 2, 3]);
+    }
+
+    /// Every field read from the record's text, as the scanner does for paths its header
+    /// does not carry.
+    struct Raw(&'static str);
+    impl HeaderFields for Raw {
+        fn event_source(&self) -> Option<&str> {
+            match crate::eventscan::rawpath::lookup(self.0, "eventSource") {
+                Field::Text(std::borrow::Cow::Borrowed(s)) => Some(s),
+                _ => None,
+            }
+        }
+        fn event_name(&self) -> Option<&str> {
+            match crate::eventscan::rawpath::lookup(self.0, "eventName") {
+                Field::Text(std::borrow::Cow::Borrowed(s)) => Some(s),
+                _ => None,
+            }
+        }
+        fn field(&self, path: &str) -> Field<'_> {
+            crate::eventscan::rawpath::lookup(self.0, path)
+        }
+    }
+
+    #[test]
+    fn alternatives_and_fields_beyond_the_header() {
+        let mut ssm = sel(&["ssm.amazonaws.com"], &["GetParameter"], &[]);
+        if let Some(s) = ssm.as_mut() {
+            s.fields.insert(
+                "requestParameters.withDecryption".into(),
+                vec!["true".into()],
+            );
+        }
+        let either = EventSelector {
+            any_of: vec![
+                sel(&["secretsmanager.amazonaws.com"], &["GetSecretValue"], &[]).unwrap(),
+                ssm.unwrap(),
+            ],
+            ..EventSelector::default()
+        };
+        let tags = sel(&[], &[], &[("requestParameters.tags", &[ANY])]);
+        let idx = RuleIndex::build(&[(0, Some(either)), (1, tags)], true);
+        let cases: [(&'static str, &[usize]); 7] = [
+            (
+                r#"{"eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue"}"#,
+                &[0],
+            ),
+            (
+                r#"{"eventSource":"ssm.amazonaws.com","eventName":"GetSecretValue"}"#,
+                &[],
+            ),
+            (
+                r#"{"eventSource":"ssm.amazonaws.com","eventName":"GetParameter","requestParameters":{"withDecryption":true}}"#,
+                &[0],
+            ),
+            (
+                r#"{"eventSource":"ssm.amazonaws.com","eventName":"GetParameter","requestParameters":{"withDecryption":false}}"#,
+                &[],
+            ),
+            (
+                r#"{"eventSource":"ssm.amazonaws.com","eventName":"GetParameter","requestParameters":null}"#,
+                &[],
+            ),
+            // `*` matches objects and arrays too; null is absent.
+            (
+                r#"{"eventName":"TagResource","requestParameters":{"tags":[{"k":"v"}]}}"#,
+                &[1],
+            ),
+            (
+                r#"{"eventName":"TagResource","requestParameters":{"tags":null}}"#,
+                &[],
+            ),
+        ];
+        let mut out = Vec::new();
+        for (raw, want) in cases {
+            idx.candidates(&Raw(raw), &mut out);
+            assert_eq!(out, want, "{raw}");
+        }
+        // Unsure (a key that does not decode on the way): the record stays a candidate.
+        idx.candidates(
+            &Raw(r#"{"eventName":"X","requestParameters":{"\ud800":1}}"#),
+            &mut out,
+        );
+        assert_eq!(out, [1]);
     }
 }

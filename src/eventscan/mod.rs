@@ -4,4 +4,5 @@
 pub mod engine;
 pub mod finding;
 pub mod index;
+pub mod rawpath;
 pub mod value;

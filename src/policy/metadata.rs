@@ -34,7 +34,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "selector",
     "requires_params",
 ];
-const SELECTOR_KEYS: &[&str] = &["eventSource", "eventName", "fields"];
+const SELECTOR_KEYS: &[&str] = &["eventSource", "eventName", "fields", "any_of"];
 pub const FORMATS: &[&str] = &[
     "cloudformation",
     "terraform-plan",
@@ -97,6 +97,11 @@ impl Block {
     /// Line of the first `key:` at the given nesting (found by text, since the YAML parser
     /// does not keep positions); falls back to the block start.
     fn line_of(&self, key: &str) -> u32 {
+        self.find_line(key).unwrap_or(self.start_line)
+    }
+
+    /// The first line that starts with `key:` (after indentation and a list dash).
+    fn find_line(&self, key: &str) -> Option<u32> {
         self.lines
             .iter()
             .find(|(_, l)| {
@@ -104,7 +109,7 @@ impl Block {
                 t.strip_prefix(key)
                     .is_some_and(|rest| rest.starts_with(':'))
             })
-            .map_or(self.start_line, |(n, _)| *n)
+            .map(|(n, _)| *n)
     }
 }
 
@@ -469,64 +474,14 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         &mut |m| err(&mut errors, block.line_of("aliases"), m),
         "custom.aliases",
     );
-    let selector = match custom.get("selector") {
-        None => None,
-        Some(Value::Object(m)) => {
-            let mut sel = EventSelector::default();
-            for (k, v) in m {
-                match k.as_str() {
-                    "eventSource" => {
-                        sel.event_source = string_list(
-                            Some(v),
-                            &mut |m| err(&mut errors, block.line_of(k), m),
-                            "selector.eventSource",
-                        )
-                    }
-                    "eventName" => {
-                        sel.event_name = string_list(
-                            Some(v),
-                            &mut |m| err(&mut errors, block.line_of(k), m),
-                            "selector.eventName",
-                        )
-                    }
-                    "fields" => match v {
-                        Value::Object(fields) => {
-                            for (f, vals) in fields {
-                                let vals = string_list(
-                                    Some(vals),
-                                    &mut |m| err(&mut errors, block.line_of(f), m),
-                                    "selector.fields",
-                                );
-                                sel.fields.insert(f.clone(), vals);
-                            }
-                        }
-                        _ => err(
-                            &mut errors,
-                            block.line_of("fields"),
-                            "`selector.fields` must map a field path to a list of values".into(),
-                        ),
-                    },
-                    other => err(
-                        &mut errors,
-                        block.line_of(other),
-                        format!(
-                            "unknown key `selector.{other}` (expected one of: {})",
-                            SELECTOR_KEYS.join(", ")
-                        ),
-                    ),
-                }
-            }
-            Some(sel)
-        }
-        Some(_) => {
-            err(
-                &mut errors,
-                block.line_of("selector"),
-                "`custom.selector` must be a mapping".into(),
-            );
-            None
-        }
-    };
+    let selector = custom.get("selector").and_then(|v| {
+        // A key written inline (`fields: {x: [..]}`) has no line of its own: use its parent's.
+        let mut report = |keys: &[&str], msg: String| {
+            let line = keys.iter().find_map(|k| block.find_line(k));
+            err(&mut errors, line.unwrap_or(block.start_line), msg)
+        };
+        parse_selector(v, "selector", &mut report)
+    });
     let requires_params = string_list(
         custom.get("requires_params"),
         &mut |m| err(&mut errors, block.line_of("requires_params"), m),
@@ -570,6 +525,104 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         requires_params,
         line: block.start_line,
     }))
+}
+
+/// A `custom.selector` mapping (`what` names it in messages: `selector`, `selector.any_of[1]`).
+/// `report(keys, message)` records a problem at the line of the first of `keys` written on a
+/// line of its own.
+fn parse_selector(
+    v: &Value,
+    what: &str,
+    report: &mut dyn FnMut(&[&str], String),
+) -> Option<EventSelector> {
+    let Value::Object(m) = v else {
+        report(
+            &["any_of", "selector"],
+            format!("`custom.{what}` must be a mapping"),
+        );
+        return None;
+    };
+    let mut sel = EventSelector::default();
+    for (k, v) in m {
+        let mut list = |key: &str, what: String| {
+            string_list(Some(v), &mut |msg| report(&[key, "selector"], msg), &what)
+        };
+        match k.as_str() {
+            "eventSource" => sel.event_source = list(k, format!("{what}.eventSource")),
+            "eventName" => sel.event_name = list(k, format!("{what}.eventName")),
+            "fields" => match v {
+                Value::Object(fields) => {
+                    for (f, vals) in fields {
+                        let vals = field_values(
+                            vals,
+                            &mut |msg| report(&[f, "fields", "selector"], msg),
+                            &format!("{what}.fields"),
+                        );
+                        sel.fields.insert(f.clone(), vals);
+                    }
+                }
+                _ => report(
+                    &["fields", "selector"],
+                    format!("`{what}.fields` must map a field path to a list of values"),
+                ),
+            },
+            "any_of" => match v {
+                Value::Array(alts) if !alts.is_empty() => {
+                    for (n, alt) in alts.iter().enumerate() {
+                        if let Some(a) = parse_selector(alt, &format!("{what}.any_of[{n}]"), report)
+                        {
+                            sel.any_of.push(a);
+                        }
+                    }
+                }
+                _ => report(
+                    &["any_of", "selector"],
+                    format!("`{what}.any_of` must be a non-empty list of selector mappings"),
+                ),
+            },
+            other => report(
+                &[other, "selector"],
+                format!(
+                    "unknown key `{what}.{other}` (expected one of: {})",
+                    SELECTOR_KEYS.join(", ")
+                ),
+            ),
+        }
+    }
+    Some(sel)
+}
+
+/// The values of a selector field: strings, or booleans and numbers, which a record's field is
+/// compared with as written in JSON (`true`, `3`).
+fn field_values(v: &Value, err: &mut dyn FnMut(String), what: &str) -> Vec<String> {
+    let one = |x: &Value| match x {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Number(_) => Some(x.to_string()),
+        _ => None,
+    };
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| {
+                let text = one(i);
+                if text.is_none() {
+                    err(format!(
+                        "`{what}` values must be strings, booleans or numbers, found {i}"
+                    ));
+                }
+                text
+            })
+            .collect(),
+        other => match one(other) {
+            Some(text) => vec![text],
+            None => {
+                err(format!(
+                    "`{what}` must map a field path to a list of values, found {other}"
+                ));
+                Vec::new()
+            }
+        },
+    }
 }
 
 fn string_list(v: Option<&Value>, err: &mut dyn FnMut(String), what: &str) -> Vec<String> {

@@ -3,7 +3,7 @@
 
 use super::sanitize;
 use super::style::{Paint, wrap};
-use crate::contract::{RuleDescriptor, RuleKind};
+use crate::contract::{EventSelector, RuleDescriptor, RuleKind};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -136,9 +136,14 @@ fn joined(items: &[String]) -> String {
 }
 
 fn prefilter(rule: &RuleDescriptor) -> String {
-    let Some(selector) = rule.selector.as_ref().filter(|s| !s.is_empty()) else {
-        return "none: the rule runs on every record".to_string();
-    };
+    match rule.selector.as_ref().filter(|s| !s.is_empty()) {
+        Some(selector) => conditions(selector),
+        None => "none: the rule runs on every record".to_string(),
+    }
+}
+
+/// `eventSource in a, b; eventName in c; one of: (…) or (…)`.
+fn conditions(selector: &EventSelector) -> String {
     let mut parts = Vec::new();
     if !selector.event_source.is_empty() {
         parts.push(format!("eventSource in {}", joined(&selector.event_source)));
@@ -148,6 +153,14 @@ fn prefilter(rule: &RuleDescriptor) -> String {
     }
     for (field, values) in &selector.fields {
         parts.push(format!("{} in {}", sanitize::line(field), joined(values)));
+    }
+    if !selector.any_of.is_empty() {
+        let alts: Vec<String> = selector
+            .any_of
+            .iter()
+            .map(|a| format!("({})", conditions(a)))
+            .collect();
+        parts.push(format!("one of: {}", alts.join(" or ")));
     }
     parts.join("; ")
 }

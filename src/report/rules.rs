@@ -121,11 +121,15 @@ fn runs_on_every_record(rule: &RuleDescriptor) -> Option<bool> {
 }
 
 fn prefilter_cell(rule: &RuleDescriptor) -> String {
-    let selector = match (rule.kind, &rule.selector) {
-        (RuleKind::Config, _) => return "-".to_string(),
-        (RuleKind::Event, Some(s)) if !s.is_empty() => s,
-        (RuleKind::Event, _) => return "every record".to_string(),
-    };
+    match (rule.kind, &rule.selector) {
+        (RuleKind::Config, _) => "-".to_string(),
+        (RuleKind::Event, Some(s)) if !s.is_empty() => selector_cell(s),
+        (RuleKind::Event, _) => "every record".to_string(),
+    }
+}
+
+/// `eventSource=a|b eventName=c field=v`, then `(alt | alt)` for the alternatives.
+fn selector_cell(selector: &EventSelector) -> String {
     let mut parts = Vec::new();
     let mut field = |name: &str, values: &[String]| {
         if values.is_empty() {
@@ -145,6 +149,10 @@ fn prefilter_cell(rule: &RuleDescriptor) -> String {
     field("eventName", &selector.event_name);
     for (name, values) in &selector.fields {
         field(name, values);
+    }
+    if !selector.any_of.is_empty() {
+        let alts: Vec<String> = selector.any_of.iter().map(selector_cell).collect();
+        parts.push(format!("({})", alts.join(" | ")));
     }
     parts.join(" ")
 }
@@ -180,6 +188,19 @@ struct SelectorView<'a> {
     #[serde(rename = "eventName")]
     event_name: &'a [String],
     fields: &'a BTreeMap<String, Vec<String>>,
+    /// Alternatives, each in this same shape (`[]` when the selector has none).
+    any_of: Vec<SelectorView<'a>>,
+}
+
+impl<'a> SelectorView<'a> {
+    fn of(s: &'a EventSelector) -> SelectorView<'a> {
+        SelectorView {
+            event_source: &s.event_source,
+            event_name: &s.event_name,
+            fields: &s.fields,
+            any_of: s.any_of.iter().map(SelectorView::of).collect(),
+        }
+    }
 }
 
 static EMPTY_FIELDS: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -189,15 +210,12 @@ impl<'a> RuleView<'a> {
         let selector = match r.kind {
             RuleKind::Config => None,
             RuleKind::Event => Some(match &r.selector {
-                Some(s) => SelectorView {
-                    event_source: &s.event_source,
-                    event_name: &s.event_name,
-                    fields: &s.fields,
-                },
+                Some(s) => SelectorView::of(s),
                 None => SelectorView {
                     event_source: &[],
                     event_name: &[],
                     fields: &EMPTY_FIELDS,
+                    any_of: Vec::new(),
                 },
             }),
         };

@@ -7,7 +7,8 @@ use crate::contract::{Diagnostic, EventStats, RuleFacts};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits};
 use crate::eventscan::finding::{self, Context, Interner, RecordLoc};
-use crate::eventscan::index::HeaderFields;
+use crate::eventscan::index::{Field, HeaderFields};
+use crate::eventscan::rawpath;
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -33,8 +34,9 @@ impl<'p, 'a> EventWorker<'p, 'a> {
     }
 }
 
-/// [`HeaderFields`] over the reader's borrowed header.
-struct Fields<'h, 'a>(&'h Header<'a>);
+/// [`HeaderFields`] over the reader's borrowed header; fields the header does not carry are
+/// read from the record's text.
+struct Fields<'h, 'a>(&'h Header<'a>, &'h str);
 
 impl HeaderFields for Fields<'_, '_> {
     fn event_source(&self) -> Option<&str> {
@@ -43,9 +45,9 @@ impl HeaderFields for Fields<'_, '_> {
     fn event_name(&self) -> Option<&str> {
         self.0.event_name.as_deref()
     }
-    fn field(&self, path: &str) -> Option<&str> {
+    fn field(&self, path: &str) -> Field<'_> {
         let h = self.0;
-        match path {
+        let text = match path {
             "eventSource" => h.event_source.as_deref(),
             "eventName" => h.event_name.as_deref(),
             "eventType" => h.event_type.as_deref(),
@@ -55,10 +57,14 @@ impl HeaderFields for Fields<'_, '_> {
             "sourceIPAddress" => h.source_ip_address.as_deref(),
             "readOnly" => h.read_only.map(|b| if b { "true" } else { "false" }),
             "userIdentity.type" => h.identity_type(),
-            "userIdentity.invokedBy" => h.user_identity.as_ref()?.invoked_by.as_deref(),
-            "userIdentity.arn" => h.user_identity.as_ref()?.arn.as_deref(),
-            _ => None,
-        }
+            "userIdentity.invokedBy" => h
+                .user_identity
+                .as_ref()
+                .and_then(|i| i.invoked_by.as_deref()),
+            "userIdentity.arn" => h.user_identity.as_ref().and_then(|i| i.arn.as_deref()),
+            _ => return rawpath::lookup(self.1, path),
+        };
+        text.map_or(Field::Absent, |t| Field::Text(t.into()))
     }
 }
 
@@ -182,7 +188,11 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 set_text(&mut self.last, t);
             }
         }
-        if self.eval.candidates(&Fields(&rec.header)).is_empty() {
+        if self
+            .eval
+            .candidates(&Fields(&rec.header, rec.raw))
+            .is_empty()
+        {
             return ControlFlow::Continue(());
         }
         // Only candidate records pay for a full value (reference/regorus.md §8).

@@ -74,3 +74,75 @@ fn finds_test_rules() {
     assert_eq!(p.tests, vec!["test_a", "test_b"]);
     assert!(p.is_test);
 }
+
+fn event_rule(selector: &str) -> String {
+    GOOD.replace("#   kind: config", "#   kind: event").replace(
+        "#   frameworks:",
+        &format!("#   selector:\n{selector}#   frameworks:"),
+    )
+}
+
+#[test]
+fn selector_alternatives_and_field_values() {
+    let src = event_rule(concat!(
+        "#     eventSource: [ssm.amazonaws.com]\n",
+        "#     any_of:\n",
+        "#       - eventName: [GetParameter]\n",
+        "#         fields:\n",
+        "#           requestParameters.withDecryption: [true]\n",
+        "#           requestParameters.maxResults: 10\n",
+        "#       - eventName: [GetParametersByPath]\n",
+    ));
+    let sel = extract("x.rego", &src)
+        .unwrap()
+        .metadata
+        .unwrap()
+        .selector
+        .unwrap();
+    assert_eq!(sel.event_source, ["ssm.amazonaws.com"]);
+    assert_eq!(sel.any_of.len(), 2);
+    assert_eq!(
+        sel.any_of[0].fields["requestParameters.withDecryption"],
+        ["true"]
+    );
+    assert_eq!(sel.any_of[0].fields["requestParameters.maxResults"], ["10"]);
+    assert_eq!(
+        sel.names(),
+        Some(vec!["GetParameter", "GetParametersByPath"])
+    );
+}
+
+#[test]
+fn bad_selector_alternatives_point_at_their_line() {
+    let errs = extract("x.rego", &event_rule("#     any_of: []\n")).unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].line, Some(12));
+    assert!(
+        errs[0]
+            .message
+            .contains("`selector.any_of` must be a non-empty list"),
+        "{}",
+        errs[0].message
+    );
+    let src = event_rule(concat!(
+        "#     any_of:\n",
+        "#       - eventName: [A]\n",
+        "#         event_name: [B]\n",
+        "#       - fields: {x: [{a: 1}]}\n",
+    ));
+    let errs = extract("x.rego", &src).unwrap_err();
+    let messages: Vec<_> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                Some(14),
+                "unknown key `selector.any_of[0].event_name` (expected one of: eventSource, eventName, fields, any_of)"
+            ),
+            (
+                Some(15),
+                "`selector.any_of[1].fields` values must be strings, booleans or numbers, found {\"a\":1}"
+            ),
+        ]
+    );
+}
