@@ -125,3 +125,20 @@ proptest! {
         prop_assert!(agrees(&bytes));
     }
 }
+
+proptest! {
+    /// The 16-byte scan finds the same stop as a byte-by-byte one, wherever it starts.
+    #[test]
+    fn plain_end_stops_at_the_first_quote_backslash_or_control(
+        bytes in proptest::collection::vec(
+            prop_oneof![Just(b'"'), Just(b'\\'), Just(0x1f_u8), Just(0x20_u8), Just(0x7f_u8), Just(0x80_u8), any::<u8>(), Just(b'a')],
+            0..80,
+        ),
+        start in 0usize..80,
+    ) {
+        let naive = (start..bytes.len())
+            .find(|&i| matches!(bytes[i], b'"' | b'\\' | 0..=0x1f))
+            .unwrap_or(bytes.len().max(start));
+        prop_assert_eq!(fast::plain_end(&bytes, start), naive);
+    }
+}
