@@ -5,14 +5,16 @@
 //! B-tree maps and some thirty strings, about 5 KB; as compact JSON text it is its own length
 //! (about 1.2 KB for a denied API call). Event findings go further: their text is a sequence of
 //! fragments, and the fragments that repeat from finding to finding (the same principal, the
-//! same call, the same client) are one shared allocation. Renderers that walk the evidence
-//! parse it on demand ([`Evidence::value`]); writing a report turns it back into the same JSON.
+//! same call, the same client) are one shared allocation. When the scan lists a bounded number
+//! of findings per rule, most are only counted, so their evidence is not made at all until a
+//! report reads it ([`Evidence::deferred`]). Renderers that walk the evidence parse it on
+//! demand ([`Evidence::value`]); writing a report turns it back into the same JSON.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Deepest nesting kept as text: `serde_json` refuses to read back text nested deeper than 128
 /// levels, so the (never seen in practice) deeper values stay a tree.
@@ -40,6 +42,24 @@ enum Repr {
     Pieces(Box<[Arc<str>]>),
     /// A value nested too deep to be read back from text.
     Tree(Box<Value>),
+    /// Made from its source when first read (see [`Evidence::deferred`]).
+    Deferred(Arc<Deferred>),
+}
+
+/// Evidence made on first read from the text it describes (an event record) and a rule's
+/// details.
+struct Deferred {
+    source: Arc<str>,
+    details: Option<Value>,
+    make: fn(&str, Option<&Value>) -> Evidence,
+    made: OnceLock<Evidence>,
+}
+
+impl Deferred {
+    fn get(&self) -> &Evidence {
+        self.made
+            .get_or_init(|| (self.make)(&self.source, self.details.as_ref()))
+    }
 }
 
 impl Evidence {
@@ -64,6 +84,31 @@ impl Evidence {
         Evidence(Repr::Pieces(pieces.into_boxed_slice()))
     }
 
+    /// Evidence made by `make(source, details)` when it is first read. An event scan that lists
+    /// a bounded number of findings per rule makes most findings only to count and drop them:
+    /// this keeps the record's text (shared by the findings of one record) instead of paying
+    /// for evidence nobody reads. `make` must be deterministic.
+    pub(crate) fn deferred(
+        source: Arc<str>,
+        details: Option<Value>,
+        make: fn(&str, Option<&Value>) -> Evidence,
+    ) -> Evidence {
+        Evidence(Repr::Deferred(Arc::new(Deferred {
+            source,
+            details,
+            make,
+            made: OnceLock::new(),
+        })))
+    }
+
+    /// The evidence itself: `self`, or what a deferred one is made into.
+    fn made(&self) -> &Evidence {
+        match &self.0 {
+            Repr::Deferred(d) => d.get().made(),
+            _ => self,
+        }
+    }
+
     /// Whether `details`, put under a key of an evidence object, keeps it within the depth that
     /// [`Evidence::from_canonical_pieces`] accepts.
     pub(crate) fn fits_text(details: &Value) -> bool {
@@ -72,11 +117,12 @@ impl Evidence {
 
     /// The evidence as a JSON value (parsed from its text on each call).
     pub fn value(&self) -> Value {
-        match self.text() {
+        let this = self.made();
+        match this.text() {
             // The text is serde_json's own output, so it always reads back; `Null` is only a
             // guard for a broken `from_canonical_pieces` caller.
             Some(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
-            None => match &self.0 {
+            None => match &this.0 {
                 Repr::Tree(v) => (**v).clone(),
                 _ => Value::Null,
             },
@@ -92,19 +138,19 @@ impl Evidence {
     }
 
     pub fn is_null(&self) -> bool {
-        match &self.0 {
+        match &self.made().0 {
             Repr::Text(t) => &**t == "null",
-            Repr::Pieces(_) => false,
             Repr::Tree(v) => v.is_null(),
+            Repr::Pieces(_) | Repr::Deferred(_) => false,
         }
     }
 
     /// The canonical text, unless the evidence is a tree.
     fn text(&self) -> Option<Cow<'_, str>> {
-        match &self.0 {
+        match &self.made().0 {
             Repr::Text(t) => Some(Cow::Borrowed(t)),
             Repr::Pieces(p) => Some(Cow::Owned(p.concat())),
-            Repr::Tree(_) => None,
+            Repr::Tree(_) | Repr::Deferred(_) => None,
         }
     }
 }

@@ -224,7 +224,14 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 index: rec.index,
                 line,
             };
-            let context = Context::of(&value, rec.raw, self.interner);
+            // With a listing cap most findings are only counted: their evidence is made
+            // when a report reads it. Without one every finding is listed, and the compact,
+            // shared form made now keeps their memory down.
+            let context = if self.listing.cap > 0 {
+                Context::deferred(rec.raw)
+            } else {
+                Context::of(&value, rec.raw, self.interner)
+            };
             for hit in self.hits.drain(..) {
                 let rule = self.eval.rule(hit.rule);
                 if self.facts.len() <= hit.rule {
