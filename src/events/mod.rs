@@ -17,6 +17,7 @@ pub(crate) use fast::plain_end;
 pub mod generate;
 mod gzip;
 mod header;
+mod pool;
 mod reader;
 mod record;
 mod scan;

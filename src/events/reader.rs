@@ -4,11 +4,12 @@
 //! the accounting: every item is passed on or skipped with a reason.
 
 use super::gzip::{self, BoundedGzip, Counted, GzipLimit};
+use super::pool::PooledReader;
 use super::record::{Sink, advance};
 use super::scan::{Capture, ScanError, ScanErrorKind, Scanner};
 use super::stats::{Position, ReadStats};
 use super::{EventFileKind, ReadError, ReadFailure, ReadOptions, Record};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 use std::ops::ControlFlow;
 
 /// Read-buffer size, before and after decompression. Large enough that few records straddle
@@ -82,7 +83,7 @@ where
     F: FnMut(Record<'_>) -> ControlFlow<()>,
 {
     let (counted, count) = Counted::new(source);
-    let mut raw = BufReader::with_capacity(BUFFER, counted);
+    let mut raw = PooledReader::new(BUFFER, counted);
     let gzip = match raw.fill_buf() {
         Ok(head) => gzip::is_gzip(head),
         Err(source) => {
@@ -113,7 +114,7 @@ where
             limits.max_decompressed_bytes,
             limits.max_compression_ratio,
         );
-        run(BufReader::with_capacity(BUFFER, decoder), plan(kind), sink)
+        run(PooledReader::new(BUFFER, decoder), plan(kind), sink)
     } else {
         run(raw, plan(kind), sink)
     };
