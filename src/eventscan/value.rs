@@ -13,6 +13,7 @@
 
 use crate::events::plain_end;
 use regorus::Value;
+use regorus::value::Object;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -190,7 +191,10 @@ impl<'t> Builder<'t, '_> {
                 b'}' => {
                     self.i += 1;
                     // Sorted bulk build; for a repeated key the last value wins, as with serde.
-                    return Some(Value::from(members.into_iter().collect::<BTreeMap<_, _>>()));
+                    // Kept as the map: `Value::from` would copy it once more into regorus's
+                    // compact form, which only pays for values that live longer than one record.
+                    let map = members.into_iter().collect::<BTreeMap<_, _>>();
+                    return Some(Value::Object(regorus::Rc::new(Object::from(map))));
                 }
                 _ => return None,
             }
