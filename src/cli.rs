@@ -170,15 +170,22 @@ pub struct ScanArgs {
     pub settings: Box<SettingsArgs>,
 }
 
-/// `trailguard.toml` and exceptions (docs/configuration.md, docs/suppressions.md).
+/// Which `trailguard.toml` to read (docs/configuration.md).
 #[derive(Args, Debug, Clone, Default)]
-pub struct SettingsArgs {
+pub struct ConfigFileArgs {
     /// Settings file [default: trailguard.toml in the working directory or an ancestor]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Do not read any trailguard.toml
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+}
+
+/// `trailguard.toml` and exceptions (docs/configuration.md, docs/suppressions.md).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SettingsArgs {
+    #[command(flatten)]
+    pub file: ConfigFileArgs,
     /// Waiver file [default: .trailguard/waivers.yaml in the working directory or an ancestor]
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
@@ -205,6 +212,8 @@ pub struct RulesArgs {
     pub format: ListFormat,
     #[command(flatten)]
     pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub config: ConfigFileArgs,
 }
 
 #[derive(Args, Debug)]
@@ -215,6 +224,8 @@ pub struct ExplainArgs {
     pub color: ColorChoice,
     #[command(flatten)]
     pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub config: ConfigFileArgs,
 }
 
 #[derive(Args, Debug)]
@@ -445,12 +456,31 @@ fn run_scan(mut args: ScanArgs) -> i32 {
     )
 }
 
-fn run_rules(args: RulesArgs) -> i32 {
-    let (set, errors) = policy::load(&load_options(&args.policies));
+/// The rules `scan` would load here: the command line's policy flags, completed by
+/// `trailguard.toml` as for `scan` (policy directories, parameter files, `no-builtin`,
+/// severity overrides). `None` after printing what stopped it.
+fn load_listed(mut policies: PolicyArgs, config: &ConfigFileArgs) -> Option<PolicySet> {
+    let (settings, mut bad) = crate::settings::merge::for_listing(config, &mut policies);
+    let (mut set, errors) = policy::load(&load_options(&policies));
+    if let Some(s) = &settings {
+        bad.extend(crate::settings::merge::apply_rules(s, &mut set));
+    }
+    if !bad.is_empty() {
+        bad.sort_by_key(|d| (d.line, d.column));
+        print_fatal(&bad);
+        return None;
+    }
     if !errors.is_empty() {
         print_fatal(&errors);
-        return 2;
+        return None;
     }
+    Some(set)
+}
+
+fn run_rules(args: RulesArgs) -> i32 {
+    let Some(set) = load_listed(args.policies, &args.config) else {
+        return 2;
+    };
     let fmt = match args.format {
         ListFormat::Text => report::RulesFormat::Text,
         ListFormat::Json => report::RulesFormat::Json,
@@ -460,11 +490,9 @@ fn run_rules(args: RulesArgs) -> i32 {
 }
 
 fn run_explain(args: ExplainArgs) -> i32 {
-    let (set, errors) = policy::load(&load_options(&args.policies));
-    if !errors.is_empty() {
-        print_fatal(&errors);
+    let Some(set) = load_listed(args.policies, &args.config) else {
         return 2;
-    }
+    };
     let Some(rule) = set.rule(&args.rule) else {
         eprintln!(
             "error: unknown rule `{}` (`trailguard rules` lists them)",

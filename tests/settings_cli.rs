@@ -162,3 +162,74 @@ fn a_toml_syntax_error_exits_2_with_its_position() {
     assert!(err.contains("config::parse [error]"), "{err}");
     assert!(err.contains("[trailguard.toml:2:"), "{err}");
 }
+
+/// `rules` and `explain` list what `scan` would load here: the policy directories and
+/// severities of `trailguard.toml` count, `--no-config` leaves them out, and a broken file
+/// stops them as it stops `scan`.
+#[test]
+fn rules_and_explain_read_the_settings_file() {
+    let p = project(
+        "policy-dirs = [\"conf/policies\"]\n\n[severity]\nTGC009 = \"critical\"\nACME001 = \"high\"\n",
+    );
+    std::fs::create_dir_all(p.path().join("conf/policies")).expect("mkdir");
+    std::fs::write(
+        p.path().join("conf/policies/trail_name.rego"),
+        "# METADATA\n# title: Trail names follow the convention\n# description: Names start with org-.\n# custom:\n#   id: ACME001\n#   name: trail-name-off-convention\n#   severity: low\n#   kind: config\n#   remediation:\n#     cloudformation: Rename the trail.\npackage acme.trail_name\n\nimport rego.v1\n\ndeny contains {\"msg\": \"x\", \"resource\": \"t\"} if false\n",
+    )
+    .expect("write");
+    let cmd = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trailguard"))
+            .current_dir(p.path().join("ci"))
+            .args(args)
+            .output()
+            .expect("trailguard runs")
+    };
+    let listed = |out: &Output| -> Vec<(String, String)> {
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| ["TGC009", "ACME001"].contains(&r["id"].as_str().unwrap_or("")))
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().into(),
+                    r["severity"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let out = cmd(&["rules", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        listed(&out),
+        [
+            ("ACME001".into(), "high".into()),
+            ("TGC009".into(), "critical".into())
+        ]
+    );
+    let out = cmd(&["rules", "--format", "json", "--no-config"]);
+    assert_eq!(listed(&out), [("TGC009".into(), "low".into())]);
+    let out = cmd(&["explain", "--color", "never", "ACME001"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Trail names follow the convention"));
+    let out = cmd(&["explain", "--no-config", "ACME001"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    std::fs::write(
+        p.path().join("trailguard.toml"),
+        "[severity]\nACME404 = \"high\"\n",
+    )
+    .expect("write");
+    let out = cmd(&["rules"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown rule `ACME404` in `[severity]`"),
+        "{err}"
+    );
+}

@@ -4,28 +4,58 @@
 //! on when either turns them on.
 
 use super::{Settings, discover, load};
-use crate::cli::{FailOn, OutputFormat, ScanArgs};
+use crate::cli::{ConfigFileArgs, FailOn, OutputFormat, PolicyArgs, ScanArgs};
 use crate::contract::Diagnostic;
 use crate::policy::PolicySet;
 use clap::ValueEnum;
+
+/// The settings file `config` names or discovery finds (`Ok(None)`: none, or `--no-config`).
+fn read(config: &ConfigFileArgs) -> Result<Option<(Settings, Vec<Diagnostic>)>, Diagnostic> {
+    let file = if config.no_config {
+        None
+    } else if let Some(p) = &config.config {
+        Some(p.clone())
+    } else {
+        std::env::current_dir().ok().and_then(|cwd| discover(&cwd))
+    };
+    file.map(|f| load(&f)).transpose()
+}
+
+/// The policy directories, parameter files and `no-builtin` the command line left unset.
+fn fill_policies(s: &Settings, policies: &mut PolicyArgs) {
+    if let (true, Some(v)) = (policies.policy.is_empty(), &s.policy_dirs) {
+        policies.policy = v.clone();
+    }
+    if let (true, Some(v)) = (policies.data.is_empty(), &s.data_files) {
+        policies.data = v.clone();
+    }
+    policies.no_builtin |= s.no_builtin == Some(true);
+}
+
+/// The settings file for `rules` and `explain`, which list what `scan` would load: only the
+/// keys that choose policies are read from it (and, through [`apply_rules`], severities).
+pub fn for_listing(
+    config: &ConfigFileArgs,
+    policies: &mut PolicyArgs,
+) -> (Option<Settings>, Vec<Diagnostic>) {
+    match read(config) {
+        Ok(Some((s, errors))) => {
+            fill_policies(&s, policies);
+            (Some(s), errors)
+        }
+        Ok(None) => (None, Vec::new()),
+        Err(d) => (None, vec![d]),
+    }
+}
 
 /// Find and read the settings file for `scan` (`--config FILE`, or `trailguard.toml` from the
 /// working directory upward unless `--no-config`) and fill in what the command line left
 /// unset. Returns the settings (`None` when there is no file) and every problem in the file:
 /// the caller stops the run if there is any, after [`apply_rules`] has added its own.
 pub fn for_scan(args: &mut ScanArgs) -> (Option<Settings>, Vec<Diagnostic>) {
-    let file = if args.settings.no_config {
-        None
-    } else if let Some(p) = &args.settings.config {
-        Some(p.clone())
-    } else {
-        std::env::current_dir().ok().and_then(|cwd| discover(&cwd))
-    };
-    let Some(file) = file else {
-        return (None, Vec::new());
-    };
-    let (s, mut errors) = match load(&file) {
-        Ok(loaded) => loaded,
+    let (s, mut errors) = match read(&args.settings.file) {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) => return (None, Vec::new()),
         Err(d) => return (None, vec![d]),
     };
     let values = |v: &[super::Setting<String>]| v.iter().map(|x| x.value.clone()).collect();
@@ -41,13 +71,7 @@ pub fn for_scan(args: &mut ScanArgs) -> (Option<Settings>, Vec<Diagnostic>) {
     if let (true, Some(v)) = (args.target.exclude.is_empty(), &s.exclude) {
         args.target.exclude = v.clone();
     }
-    if let (true, Some(v)) = (args.policies.policy.is_empty(), &s.policy_dirs) {
-        args.policies.policy = v.clone();
-    }
-    if let (true, Some(v)) = (args.policies.data.is_empty(), &s.data_files) {
-        args.policies.data = v.clone();
-    }
-    args.policies.no_builtin |= s.no_builtin == Some(true);
+    fill_policies(&s, &mut args.policies);
     args.settings.no_ignores |= s.no_ignores == Some(true);
     args.target.follow_links |= s.follow_links == Some(true);
     args.max_findings_per_rule = args.max_findings_per_rule.or(s.max_findings_per_rule);
