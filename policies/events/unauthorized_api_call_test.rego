@@ -74,6 +74,11 @@ test_other_errors_do_not_fire if {
 	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
 }
 
+test_an_error_code_that_is_not_a_string_does_not_fire if {
+	rec := object.union(kms_denied, {"errorCode": 403})
+	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
+}
+
 test_encoded_authorization_message_is_dropped_from_evidence if {
 	rec := object.union(get_password_data_denied, {"errorMessage": "You are not authorized to perform this operation. User: arn:aws:sts::457448411975:assumed-role/r/s is not authorized to perform: ec2:GetPasswordData. Encoded authorization failure message: K2-zhDkMqUq-g9q-R4ks6tltFzD63SUSxwKCTu5riJZoSD2q1x"})
 	findings := rule.deny with input as rec with data.trailguard.params as params
