@@ -23,7 +23,8 @@ pub enum Field<'a> {
     Present,
     /// Missing or null.
     Absent,
-    /// Not determined cheaply (an escaped key on the way, say): the record stays a candidate.
+    /// Not settled from the record's text (a key on the way that does not decode, say): the
+    /// record stays a candidate.
     Unknown,
 }
 
