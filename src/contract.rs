@@ -124,6 +124,10 @@ impl EventSelector {
     }
 }
 
+/// The fields that tell one event from another and nothing else about it: a `memoize` rule does
+/// not see them (docs/event-rules.md, "Memoized rules").
+pub const IDENTITY_FIELDS: [&str; 4] = ["eventID", "eventTime", "requestID", "sharedEventID"];
+
 /// Everything a reporter needs to describe a rule; filled from a policy's `# METADATA` block.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleDescriptor {
@@ -146,6 +150,11 @@ pub struct RuleDescriptor {
     /// the policy promises, proven by running the pack with and without it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires_params: Vec<String>,
+    /// Event rules: evaluated on the record without its identity fields
+    /// ([`IDENTITY_FIELDS`]), so the scanner may reuse the result for records equal in
+    /// everything else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub memoize: bool,
     /// Retired ids that still select this rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,

@@ -417,3 +417,87 @@ fn evidence_made_on_demand_is_the_evidence_made_during_the_scan() {
             .any(|f| f.evidence.value()["details"].is_object())
     );
 }
+
+/// `memoize` rules (TGE001 here) are evaluated on the record without its identity fields, and
+/// records equal in everything else get the first one's result: the findings are those of
+/// evaluating every record, each with its own eventID, location and evidence.
+#[test]
+fn memoized_rules_reuse_results_and_change_no_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |i: usize, user: &str| {
+        format!(
+            r#"{{"eventVersion":"1.09","userIdentity":{{"type":"IAMUser","userName":"{user}","arn":"arn:aws:iam::111122223333:user/{user}","accountId":"111122223333"}},"eventTime":"2024-08-01T10:00:{:02}Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","errorCode":"AccessDenied","errorMessage":"Access Denied","requestID":"req-{i}","eventID":"ev-{i}","eventType":"AwsApiCall","recipientAccountId":"111122223333"}}"#,
+            i % 60
+        )
+    };
+    let lines: Vec<String> = (0..40)
+        .map(|i| record(i, if i % 3 == 0 { "alice" } else { "bob" }))
+        .collect();
+    std::fs::write(dir.path().join("a.jsonl"), lines.join("\n")).unwrap();
+    let set = pack();
+    let runs: Vec<ScanReport> = [false, true]
+        .into_iter()
+        .map(|off| {
+            run(&set, vec![dir.path().to_path_buf()], |o| {
+                o.no_prefilter = off;
+                o.selected = ["TGE001".to_string()].into();
+            })
+        })
+        .collect();
+    let json = |r: &ScanReport| serde_json::to_string(&r.findings).unwrap();
+    assert_eq!(json(&runs[0]), json(&runs[1]));
+    let ids: Vec<_> = runs[0]
+        .findings
+        .iter()
+        .map(|f| f.location.event_id.clone().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 40);
+    assert_eq!(ids[0], "ev-0");
+    let f = &runs[0].findings[39];
+    assert_eq!(f.location.record_index, Some(39));
+    assert_eq!(f.evidence.value()["eventID"], "ev-39");
+    assert!(
+        f.message
+            .starts_with("IAM user 'alice' was denied s3:GetObject"),
+        "{}",
+        f.message
+    );
+}
+
+/// A `memoize` rule does not see the record's identity fields: that is what makes reusing its
+/// result sound, whatever the rule reads.
+#[test]
+fn a_memoized_rule_cannot_read_identity_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = dir.path().join("p");
+    std::fs::create_dir_all(&pol).unwrap();
+    for (file, id, memoize) in [("a.rego", "USR001", true), ("b.rego", "USR002", false)] {
+        let pkg = file.trim_end_matches(".rego");
+        std::fs::write(
+            pol.join(file),
+            format!(
+                "# METADATA\n# title: Names the event\n# description: d\n# custom:\n#   id: {id}\n#   name: names-the-event-{pkg}\n#   severity: low\n#   kind: event\n#   applies_to: [events]\n#   memoize: {memoize}\n#   remediation:\n#     events: r\npackage user.{pkg}\n\nimport rego.v1\n\ndeny contains {{\"msg\": sprintf(\"event %s at %s\", [input.eventID, input.eventTime])}} if input.eventName == \"GetObject\"\n"
+            ),
+        )
+        .unwrap();
+    }
+    let events = dir.path().join("e.json");
+    std::fs::write(
+        &events,
+        r#"{"Records":[{"eventVersion":"1.09","eventTime":"2024-08-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"ev-1"}]}"#,
+    )
+    .unwrap();
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: false,
+        dirs: vec![pol],
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    let r = run(&set, vec![events], |_| {});
+    let got: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (&*f.rule_id, f.message.as_str()))
+        .collect();
+    assert_eq!(got, [("USR002", "event ev-1 at 2024-08-01T10:00:00Z")]);
+}

@@ -30,6 +30,7 @@ fn rule(id: &str, name: &str, severity: Severity, kind: RuleKind) -> RuleDescrip
         applies_to: vec![],
         selector: None,
         requires_params: Vec::new(),
+        memoize: false,
         aliases: vec![],
         package: format!("trailguard.{dir}.{file}"),
         source: format!("builtin:policies/{dir}/{file}.rego"),

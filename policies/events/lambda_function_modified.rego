@@ -28,6 +28,7 @@
 #     mitre-attack: ["T1648"]
 #   params:
 #     successful_only: false
+#   memoize: true
 #   selector:
 #     eventSource: [lambda.amazonaws.com]
 #     eventName: [UpdateFunctionCode, UpdateFunctionCode20150331, UpdateFunctionCode20150331v2, UpdateFunctionConfiguration, UpdateFunctionConfiguration20150331, UpdateFunctionConfiguration20150331v2]

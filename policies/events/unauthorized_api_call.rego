@@ -29,6 +29,7 @@
 #     hipaa-security-rule: ["164.312(b)", "164.308(a)(1)(ii)(D)"]
 #     nist-800-53-r5: ["AU-6", "SI-4"]
 #     mitre-attack: ["T1078.004"]
+#   memoize: true
 #   selector:
 #     fields:
 #       errorCode: ["*"]

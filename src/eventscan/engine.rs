@@ -34,6 +34,8 @@ pub struct EventProgram<'a> {
     pub index: RuleIndex,
     pub data: regorus::Value,
     pub engine: regorus::Engine,
+    /// Reuse the results of `memoize` rules (off only to prove it changes nothing).
+    pub use_memo: bool,
 }
 
 impl<'a> EventProgram<'a> {
@@ -113,6 +115,8 @@ impl<'a> EventProgram<'a> {
                 index,
                 data,
                 engine,
+                // The same switch: off, every rule runs on every record, from scratch.
+                use_memo: use_index,
             },
             errors,
         )
@@ -141,6 +145,15 @@ pub struct EventEvaluator<'p, 'a> {
     /// Rules switched off for the current file after they hit an evaluation limit.
     disabled: Vec<bool>,
     values: super::value::ValueBuilder,
+    memo: super::memo::Memo,
+}
+
+/// Which value the VM or the interpreter holds as `input` for the current record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Loaded {
+    Nothing,
+    Whole,
+    WithoutIdentity,
 }
 
 /// A rule's raw `deny` entries for one record.
@@ -173,6 +186,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             candidates: Vec::new(),
             disabled: vec![false; prog.rules.len()],
             values: super::value::ValueBuilder::new(),
+            memo: super::memo::Memo::new(prog.rules.len()),
         }
     }
 
@@ -209,23 +223,71 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         self.values.build(raw)
     }
 
-    /// Evaluate the current candidates on `record` (a parsed full record). Errors name the rule.
+    /// Evaluate the current candidates on `record` (a parsed full record, whose text is
+    /// `raw`). Errors name the rule. A `memoize` rule sees the record without its identity
+    /// fields, and a record equal to an earlier one in everything else gets that one's result
+    /// (`super::memo`).
+    ///
+    /// The record's value is built only if a rule has to be evaluated; it is returned (`None`
+    /// when every candidate reused a result). If it cannot be built the record is not
+    /// evaluated at all: the error is returned and `hits` is empty.
     pub fn evaluate(
         &mut self,
-        record: &regorus::Value,
+        raw: &str,
         hits: &mut Vec<RuleHits>,
         errors: &mut Vec<(usize, RuleError)>,
-    ) {
+    ) -> Result<Option<regorus::Value>, serde_json::Error> {
         hits.clear();
-        let mut vm_input_set = false;
-        let mut interp_input_set = false;
+        let mut vm_input = Loaded::Nothing;
+        let mut interp_input = Loaded::Nothing;
+        let mut whole: Option<regorus::Value> = None;
+        let mut without_identity: Option<regorus::Value> = None;
+        self.memo.new_record();
         for k in 0..self.candidates.len() {
             let i = self.candidates[k];
+            let memoize = self.prog.rules[i].desc.memoize;
+            if memoize
+                && self.prog.use_memo
+                && let Some(items) = self.memo.get(i, raw)
+            {
+                if !items.is_empty() {
+                    hits.push(RuleHits {
+                        rule: i,
+                        items: items.to_vec(),
+                    });
+                }
+                continue;
+            }
+            if whole.is_none() {
+                // Only candidate records pay for a full value (reference/regorus.md §8).
+                let values = &mut self.values;
+                match memory::value_with(|| values.build(raw)) {
+                    Ok(v) => whole = Some(v),
+                    Err(e) => {
+                        hits.clear();
+                        return Err(e);
+                    }
+                }
+            }
+            let Some(record) = whole.as_ref() else {
+                continue;
+            };
+            let want = if memoize {
+                Loaded::WithoutIdentity
+            } else {
+                Loaded::Whole
+            };
+            let mut input = || match want {
+                Loaded::WithoutIdentity => without_identity
+                    .get_or_insert_with(|| super::memo::without_identity(record))
+                    .clone(),
+                _ => record.clone(),
+            };
             let result = match self.prog.backends[i] {
                 Backend::Rvm(pos) => {
-                    if !vm_input_set {
-                        self.vm.set_input(record.clone());
-                        vm_input_set = true;
+                    if vm_input != want {
+                        self.vm.set_input(input());
+                        vm_input = want;
                     }
                     let vm = &mut self.vm;
                     memory::guard(
@@ -241,9 +303,9 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                     })
                 }
                 Backend::Interpreter => {
-                    if !interp_input_set {
-                        self.interp.set_input(record.clone());
-                        interp_input_set = true;
+                    if interp_input != want {
+                        self.interp.set_input(input());
+                        interp_input = want;
                     }
                     let (interp, entry) = (&mut self.interp, &self.prog.rules[i].entry);
                     memory::guard(
@@ -261,8 +323,14 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             };
             match result {
                 Ok(v) => match deny_items(&v) {
-                    Ok(items) if items.is_empty() => {}
-                    Ok(items) => hits.push(RuleHits { rule: i, items }),
+                    Ok(items) => {
+                        if memoize && self.prog.use_memo {
+                            self.memo.put(i, &items);
+                        }
+                        if !items.is_empty() {
+                            hits.push(RuleHits { rule: i, items });
+                        }
+                    }
                     // A result too large to write out costs its full walk on every record.
                     Err(message) => errors.push((
                         i,
@@ -275,6 +343,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 Err(e) => errors.push((i, e)),
             }
         }
+        Ok(whole)
     }
 }
 

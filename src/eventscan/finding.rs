@@ -73,8 +73,6 @@ const WHO: &[Field] = &[
 ];
 const WHEN: &[&str] = &["eventTime"];
 const EVENT_ID: &[&str] = &["eventID"];
-const ARN: &[&str] = &["userIdentity", "arn"];
-const ACCOUNT: &[&str] = &["recipientAccountId"];
 
 /// Every path segment above as a regorus key, made once: regorus looks object keys up by value.
 static KEYS: LazyLock<BTreeMap<&'static str, RValue>> = LazyLock::new(|| {
@@ -82,7 +80,7 @@ static KEYS: LazyLock<BTreeMap<&'static str, RValue>> = LazyLock::new(|| {
         .into_iter()
         .flatten()
         .map(|(_, p)| *p)
-        .chain([WHEN, EVENT_ID, ARN, ACCOUNT]);
+        .chain([WHEN, EVENT_ID]);
     paths
         .flatten()
         .map(|seg| (*seg, RValue::from(*seg)))
@@ -128,13 +126,6 @@ fn rpick<'v>(record: &'v RValue, path: &[&str]) -> Option<&'v RValue> {
         cur = o.get(KEYS.get(seg)?)?;
     }
     (!matches!(cur, RValue::Null | RValue::Undefined)).then_some(cur)
-}
-
-fn rstr<'v>(record: &'v RValue, path: &[&str]) -> Option<&'v str> {
-    match rpick(record, path)? {
-        RValue::String(s) => Some(s),
-        _ => None,
-    }
 }
 
 /// One shared copy of each evidence fragment a worker has made. Its entries live as long as
@@ -316,22 +307,42 @@ fn write_scalar(v: &RValue, out: &mut Vec<u8>) -> Option<()> {
     }
 }
 
-/// A finding for one `deny` entry of the rule `facts` describes, on `record` (with `context`,
-/// made from the same record by [`Context::of`]).
+/// What identifies the record a finding is on, as the reader's header has it (string fields
+/// only, like the record's value would give them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordIds<'a> {
+    pub event_id: Option<&'a str>,
+    /// `userIdentity.arn`, the resource of a finding whose rule names none.
+    pub arn: Option<&'a str>,
+    pub account: Option<&'a str>,
+}
+
+impl<'a> RecordIds<'a> {
+    pub fn of(h: &'a crate::events::Header<'_>) -> RecordIds<'a> {
+        RecordIds {
+            event_id: h.event_id.as_deref(),
+            arn: h.user_identity.as_ref().and_then(|i| i.arn.as_deref()),
+            account: h.recipient_account_id.as_deref(),
+        }
+    }
+}
+
+/// A finding for one `deny` entry of the rule `facts` describes, on the record `ids` identifies
+/// (with `context`, made from the same record by [`Context::of`] or [`Context::deferred`]).
 pub fn build(
     facts: &RuleFacts,
     item: &Value,
-    record: &RValue,
+    ids: &RecordIds<'_>,
     context: &Context,
     loc: &RecordLoc,
     interner: &mut Interner,
 ) -> Result<Finding, String> {
     let entry = DenyEntry::parse(item)?;
-    let event_id = rstr(record, EVENT_ID).map(str::to_string);
+    let event_id = ids.event_id.map(str::to_string);
     let resource = entry.resource.unwrap_or_else(|| {
-        rstr(record, ARN)
+        ids.arn
             .map(str::to_string)
-            .or_else(|| rstr(record, ACCOUNT).map(|a| format!("account {a}")))
+            .or_else(|| ids.account.map(|a| format!("account {a}")))
             .unwrap_or_else(|| "unknown principal".to_string())
     });
     let evidence = context.evidence(entry.evidence, interner);

@@ -4,5 +4,6 @@
 pub mod engine;
 pub mod finding;
 pub mod index;
+pub mod memo;
 pub mod rawpath;
 pub mod value;

@@ -32,6 +32,53 @@ pub fn lookup<'a>(raw: &'a str, path: &str) -> Field<'a> {
     classify(raw, at)
 }
 
+/// The record `raw` without its top-level members named in `drop`, written to `out` (cleared):
+/// the text of the other members, in order, each followed by a comma. Records whose texts are
+/// equal this way are equal values once those members are removed (the same text always reads
+/// as the same value), which is what a memoized rule sees. `None` when `raw` is not an object
+/// or a key does not decode.
+pub fn without_members(raw: &str, drop: &[&str], out: &mut Vec<u8>) -> Option<()> {
+    out.clear();
+    let b = raw.as_bytes();
+    let mut i = ws(b, 0);
+    if *b.get(i)? != b'{' {
+        return None;
+    }
+    i = ws(b, i + 1);
+    if *b.get(i)? == b'}' {
+        return Some(());
+    }
+    loop {
+        if *b.get(i)? != b'"' {
+            return None;
+        }
+        let start = i;
+        let close = string_end(b, i)?;
+        let key = raw.get(i + 1..close - 1)?;
+        let dropped = if key.contains('\\') {
+            let decoded: String = serde_json::from_str(raw.get(i..close)?).ok()?;
+            drop.contains(&decoded.as_str())
+        } else {
+            drop.contains(&key)
+        };
+        i = ws(b, close);
+        if *b.get(i)? != b':' {
+            return None;
+        }
+        let end = skip(b, ws(b, i + 1))?;
+        if !dropped {
+            out.extend_from_slice(b.get(start..end)?);
+            out.push(b',');
+        }
+        i = ws(b, end);
+        match *b.get(i)? {
+            b',' => i = ws(b, i + 1),
+            b'}' => return Some(()),
+            _ => return None,
+        }
+    }
+}
+
 fn ws(b: &[u8], mut i: usize) -> usize {
     while b
         .get(i)
@@ -217,6 +264,59 @@ mod tests {
         "additionalEventData.MFAUsed",
         "a.b",
     ];
+
+    #[test]
+    fn members_are_left_out_by_name() {
+        let drop = ["eventID", "eventTime"];
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        without_members(
+            r#"{"eventID":"1","x":{"eventID":"k"}, "eventTime" : "t1","y":[1,"}"]}"#,
+            &drop,
+            &mut a,
+        )
+        .unwrap();
+        without_members(
+            r#"{"x":{"eventID":"k"},"event\u0049D":"2","eventTime":"t2","y":[1,"}"]}"#,
+            &drop,
+            &mut b,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&a),
+            r#""x":{"eventID":"k"},"y":[1,"}"],"#
+        );
+        assert_eq!(a, b);
+        assert!(without_members("[1]", &drop, &mut a).is_none());
+        assert!(without_members(r#"{"\ud800":1}"#, &drop, &mut a).is_none());
+        without_members("{ }", &drop, &mut a).unwrap();
+        assert!(a.is_empty());
+    }
+
+    proptest! {
+        /// Equal texts without the members mean equal values without them.
+        #[test]
+        fn text_without_members_reads_as_the_value_without_them(
+            which in 0usize..64,
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..3),
+        ) {
+            let corpus = crate::events::testdata::generated(64, 11);
+            let raw = String::from_utf8(crate::events::testdata::mutate(&corpus[which], &edits)).unwrap_or_default();
+            let Ok(serde_json::Value::Object(mut whole)) = serde_json::from_str::<serde_json::Value>(&raw) else {
+                return Ok(());
+            };
+            let drop = ["eventID", "eventTime", "requestID"];
+            let mut out = Vec::new();
+            if without_members(&raw, &drop, &mut out).is_some() {
+                for k in drop {
+                    whole.remove(k);
+                }
+                let text = format!("{{{}}}", String::from_utf8_lossy(&out).trim_end_matches(','));
+                let reread: serde_json::Value = serde_json::from_str(&text).unwrap();
+                prop_assert_eq!(reread, serde_json::Value::Object(whole));
+            }
+        }
+    }
 
     /// What the full parse says, in the same terms.
     fn reference<'v>(v: &'v serde_json::Value, path: &str) -> Field<'v> {

@@ -36,6 +36,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "aliases",
     "selector",
     "requires_params",
+    "memoize",
 ];
 pub const FORMATS: &[&str] = &[
     "cloudformation",
@@ -77,6 +78,7 @@ pub struct RuleMetadata {
     pub selector: Option<EventSelector>,
     /// Parameters without which the rule cannot fire (empty list, `false` or `null` = inert).
     pub requires_params: Vec<String>,
+    pub memoize: bool,
     /// 1-based line of the `# METADATA` marker.
     pub line: u32,
 }
@@ -489,6 +491,26 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         &mut |m| err(&mut errors, block.line_of("requires_params"), m),
         "custom.requires_params",
     );
+    let memoize = match custom.get("memoize") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) if kind == RuleKind::Event => true,
+        Some(Value::Bool(true)) => {
+            err(
+                &mut errors,
+                block.line_of("memoize"),
+                "`custom.memoize` is only meaningful for `kind: event` rules".into(),
+            );
+            false
+        }
+        Some(other) => {
+            err(
+                &mut errors,
+                block.line_of("memoize"),
+                format!("`custom.memoize` must be true or false, found {other}"),
+            );
+            false
+        }
+    };
     if selector.is_some() && kind != RuleKind::Event {
         err(
             &mut errors,
@@ -525,6 +547,7 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         aliases,
         selector,
         requires_params,
+        memoize,
         line: block.start_line,
     }))
 }

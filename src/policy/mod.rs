@@ -361,6 +361,7 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
                 applies_to: m.applies_to.clone(),
                 selector: m.selector.clone(),
                 requires_params: m.requires_params.clone(),
+                memoize: m.memoize,
                 aliases: m.aliases.clone(),
                 package: format!("data.{}", f.package),
                 source: f.path.clone(),

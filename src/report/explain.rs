@@ -58,6 +58,12 @@ pub fn explain(
     }
     if rule.kind == RuleKind::Event {
         lines.push(format!("  prefilter: {}", prefilter(rule)));
+        if rule.memoize {
+            lines.push(format!(
+                "  memoized: evaluated without {}",
+                crate::contract::IDENTITY_FIELDS.join(", ")
+            ));
+        }
     }
 
     if !rule.description.trim().is_empty() {

@@ -174,6 +174,8 @@ struct RuleView<'a> {
     /// rule runs on every record).
     selector: Option<SelectorView<'a>>,
     runs_on_every_record: Option<bool>,
+    /// Event rules evaluated without the record's identity fields, whose results are reused.
+    memoize: bool,
     aliases: &'a [String],
     related_resources: &'a [String],
     package: &'a str,
@@ -231,6 +233,7 @@ impl<'a> RuleView<'a> {
             applies_to: &r.applies_to,
             selector,
             runs_on_every_record: runs_on_every_record(r),
+            memoize: r.memoize,
             aliases: &r.aliases,
             related_resources: &r.related_resources,
             package: &r.package,

@@ -6,7 +6,7 @@ use super::store::Listing;
 use crate::contract::{Diagnostic, EventStats, RuleFacts};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits};
-use crate::eventscan::finding::{self, Context, Interner, RecordLoc};
+use crate::eventscan::finding::{self, Context, Interner, RecordIds, RecordLoc};
 use crate::eventscan::index::{Field, HeaderFields};
 use crate::eventscan::rawpath;
 use std::io::Read;
@@ -195,8 +195,10 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         {
             return ControlFlow::Continue(());
         }
-        // Only candidate records pay for a full value (reference/regorus.md §8).
-        let value = match crate::policy::memory::value_with(|| self.eval.value(rec.raw)) {
+        let value = match self
+            .eval
+            .evaluate(rec.raw, &mut self.hits, &mut self.rule_errors)
+        {
             Ok(v) => v,
             Err(e) => {
                 self.unevaluated += 1;
@@ -215,8 +217,6 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 return ControlFlow::Continue(());
             }
         };
-        self.eval
-            .evaluate(&value, &mut self.hits, &mut self.rule_errors);
         let line = (rec.at.line > 0).then_some(rec.at.line as u32);
         if !self.hits.is_empty() {
             let loc = RecordLoc {
@@ -230,8 +230,17 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             let context = if self.listing.cap > 0 {
                 Context::deferred(rec.raw)
             } else {
-                Context::of(&value, rec.raw, self.interner)
+                // Every rule may have reused a result, so the value may not be built yet.
+                let built = match value {
+                    Some(v) => Ok(v),
+                    None => crate::policy::memory::value_with(|| self.eval.value(rec.raw)),
+                };
+                match built {
+                    Ok(v) => Context::of(&v, rec.raw, self.interner),
+                    Err(_) => Context::deferred(rec.raw),
+                }
             };
+            let ids = RecordIds::of(&rec.header);
             for hit in self.hits.drain(..) {
                 let rule = self.eval.rule(hit.rule);
                 if self.facts.len() <= hit.rule {
@@ -239,7 +248,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 }
                 let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
                 for item in &hit.items {
-                    match finding::build(facts, item, &value, &context, &loc, self.interner) {
+                    match finding::build(facts, item, &ids, &context, &loc, self.interner) {
                         Ok(f) => self.part.findings.push(f, self.listing),
                         Err(msg) => self.part.errors.push(Diagnostic {
                             code: "policy::result".into(),

@@ -54,6 +54,7 @@ pub fn descriptor(id: &str, name: &str, severity: Severity, kind: RuleKind) -> R
         applies_to: vec![],
         selector: None,
         requires_params: Vec::new(),
+        memoize: false,
         aliases: vec![],
         package: format!("data.trailguard.{dir}.{file}"),
         source: format!("builtin:policies/{dir}/{file}.rego"),

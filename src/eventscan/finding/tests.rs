@@ -199,7 +199,16 @@ fn build_on(raw: &str, item: Value) -> Finding {
     };
     let mut interner = Interner::default();
     let context = Context::of(&record, raw, &mut interner);
-    build(&facts(), &item, &record, &context, &loc, &mut interner).unwrap()
+    let header = crate::events::Header::parse(raw).unwrap();
+    build(
+        &facts(),
+        &item,
+        &RecordIds::of(&header),
+        &context,
+        &loc,
+        &mut interner,
+    )
+    .unwrap()
 }
 
 #[test]

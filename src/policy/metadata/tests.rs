@@ -146,3 +146,33 @@ fn bad_selector_alternatives_point_at_their_line() {
         ]
     );
 }
+
+#[test]
+fn memoize_is_a_boolean_for_event_rules() {
+    let event = GOOD
+        .replace("#   kind: config", "#   kind: event")
+        .replace("#   frameworks:", "#   memoize: true\n#   frameworks:");
+    assert!(extract("x.rego", &event).unwrap().metadata.unwrap().memoize);
+    let errs = extract(
+        "x.rego",
+        &event.replace("memoize: true", "memoize: yes please"),
+    )
+    .unwrap_err();
+    assert_eq!(errs[0].line, Some(11));
+    assert!(
+        errs[0]
+            .message
+            .contains("`custom.memoize` must be true or false"),
+        "{}",
+        errs[0].message
+    );
+    let config = GOOD.replace("#   frameworks:", "#   memoize: true\n#   frameworks:");
+    let errs = extract("x.rego", &config).unwrap_err();
+    assert!(
+        errs[0]
+            .message
+            .contains("only meaningful for `kind: event`"),
+        "{}",
+        errs[0].message
+    );
+}

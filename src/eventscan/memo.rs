@@ -1,0 +1,179 @@
+//! Results of `memoize` rules, reused across records that differ only in their identity fields.
+//!
+//! Findings repeat: the same principal is denied the same call again and again, the same
+//! deployment role updates the same function. A rule whose METADATA says `memoize: true` is
+//! evaluated on the record without [`IDENTITY_FIELDS`], so its result is a function of the rest
+//! of the record by construction, not by promise. Each worker keys that result on the record's
+//! text without those members (`rawpath::without_members`): a later record with the same text
+//! gets the stored result without a value being built or the rule being evaluated. Findings are
+//! still made from each record itself (its eventID, location and evidence).
+//!
+//! The table is per rule and per worker, and is emptied when full, so memory stays bounded.
+
+use super::rawpath::without_members;
+use crate::contract::IDENTITY_FIELDS;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Results kept per rule and worker before the table starts again (≈ 1.4 KB of key each).
+const ENTRIES: usize = 2048;
+
+/// The record value a `memoize` rule is evaluated on: `record` without its identity fields.
+pub fn without_identity(record: &regorus::Value) -> regorus::Value {
+    let mut v = record.clone();
+    if let Ok(o) = v.as_object_mut() {
+        for k in IDENTITY_FIELDS {
+            o.remove(&regorus::Value::from(k));
+        }
+    }
+    v
+}
+
+/// The current record's key.
+enum Key {
+    NotYet,
+    /// The record's text could not be cut (not an object, a key that does not decode): no
+    /// reuse for this record; the rule is evaluated as usual.
+    None,
+    Ready,
+}
+
+/// One rule's results by record text (without the identity members).
+type Table = HashMap<Box<[u8]>, Vec<serde_json::Value>, BuildHasherDefault<WordHash>>;
+
+pub struct Memo {
+    tables: Vec<Table>,
+    key: Key,
+    buf: Vec<u8>,
+    /// Lookups answered from a table, and not (for tests and the benchmark).
+    pub hits: u64,
+    pub misses: u64,
+}
+
+impl Memo {
+    pub fn new(rules: usize) -> Memo {
+        Memo {
+            tables: (0..rules).map(|_| HashMap::default()).collect(),
+            key: Key::NotYet,
+            buf: Vec::with_capacity(2048),
+            hits: 0,
+            misses: 0,
+        }
+    }
+
+    /// Forget the previous record's key.
+    pub fn new_record(&mut self) {
+        self.key = Key::NotYet;
+    }
+
+    /// Rule `rule`'s stored result for a record whose text is `raw`.
+    pub fn get(&mut self, rule: usize, raw: &str) -> Option<&[serde_json::Value]> {
+        if let Key::NotYet = self.key {
+            self.key = match without_members(raw, &IDENTITY_FIELDS, &mut self.buf) {
+                Some(()) => Key::Ready,
+                None => Key::None,
+            };
+        }
+        if !matches!(self.key, Key::Ready) {
+            return None;
+        }
+        match self.tables.get(rule)?.get(&self.buf[..]) {
+            Some(items) => {
+                self.hits += 1;
+                Some(items)
+            }
+            None => {
+                self.misses += 1;
+                None
+            }
+        }
+    }
+
+    /// Store rule `rule`'s result for the current record (after a [`Memo::get`] that missed).
+    pub fn put(&mut self, rule: usize, items: &[serde_json::Value]) {
+        if !matches!(self.key, Key::Ready) {
+            return;
+        }
+        let Some(table) = self.tables.get_mut(rule) else {
+            return;
+        };
+        if table.len() >= ENTRIES {
+            table.clear();
+        }
+        table.insert(self.buf.as_slice().into(), items.to_vec());
+    }
+}
+
+/// A hash over eight bytes at a time for the long keys here (a record's text, about 1.3 KB):
+/// byte-wise FNV would cost about a microsecond per key. Collisions only cost a comparison.
+#[derive(Default)]
+pub struct WordHash(u64);
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl Hasher for WordHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in words.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_equal_but_for_identity_share_a_result() {
+        let a = r#"{"eventID":"1","eventTime":"t1","requestID":"r1","eventName":"X","errorCode":"AccessDenied"}"#;
+        let b = r#"{"errorCode":"AccessDenied","eventID":"2","eventName":"X"}"#;
+        let c = r#"{"eventID":"3","eventName":"X","errorCode":"AccessDenied2"}"#;
+        let mut m = Memo::new(2);
+        m.new_record();
+        assert!(m.get(1, a).is_none());
+        m.put(1, &[serde_json::json!({"msg": "x"})]);
+        m.new_record();
+        // `b` writes the other members in another order: a different text, so no reuse.
+        assert!(m.get(1, b).is_none());
+        m.new_record();
+        let a2 = a.replace("\"1\"", "\"9\"").replace("t1", "t9");
+        assert_eq!(m.get(1, &a2).map(<[_]>::len), Some(1));
+        assert!(m.get(0, &a2).is_none(), "tables are per rule");
+        m.new_record();
+        assert!(m.get(1, c).is_none());
+        m.new_record();
+        assert!(m.get(1, "[1]").is_none());
+        m.put(1, &[]);
+        assert_eq!((m.hits, m.misses), (1, 4));
+    }
+
+    #[test]
+    fn the_value_loses_exactly_the_identity_fields() {
+        let v = regorus::Value::from_json_str(
+            r#"{"eventID":"1","eventTime":"t","requestID":"r","sharedEventID":"s","eventName":"X","x":{"eventID":"k"}}"#,
+        )
+        .unwrap();
+        let w = without_identity(&v);
+        assert_eq!(
+            w,
+            regorus::Value::from_json_str(r#"{"eventName":"X","x":{"eventID":"k"}}"#).unwrap()
+        );
+        assert_eq!(
+            v["eventID"],
+            regorus::Value::from("1"),
+            "the record is untouched"
+        );
+    }
+}
