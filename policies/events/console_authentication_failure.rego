@@ -26,6 +26,7 @@
 #     hipaa-security-rule: ["164.308(a)(5)(ii)(C)", "164.312(b)"]
 #     nist-800-53-r5: ["AC-7", "AU-6"]
 #     mitre-attack: ["T1110"]
+#   memoize: true
 #   selector:
 #     eventSource: [signin.amazonaws.com]
 #     eventName: [ConsoleLogin]

@@ -29,6 +29,7 @@
 #     mitre-attack: ["T1555.006"]
 #   params:
 #     successful_only: false
+#   memoize: true
 #   selector:
 #     any_of:
 #       - eventSource: [secretsmanager.amazonaws.com]

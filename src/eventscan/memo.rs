@@ -8,15 +8,17 @@
 //! gets the stored result without a value being built or the rule being evaluated. Findings are
 //! still made from each record itself (its eventID, location and evidence).
 //!
-//! The table is per rule and per worker, and is emptied when full, so memory stays bounded.
+//! The tables are per rule and per worker; a worker's tables are emptied when their keys reach
+//! [`BUDGET`] bytes, so memory stays bounded whatever the archive.
 
 use super::rawpath::without_members;
 use crate::contract::IDENTITY_FIELDS;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Results kept per rule and worker before the table starts again (≈ 1.4 KB of key each).
-const ENTRIES: usize = 2048;
+/// Bytes of keys a worker keeps (all rules together) before its tables start again: about
+/// 11,000 CloudTrail records' worth, and a bound whatever the records' size.
+const BUDGET: usize = 16 << 20;
 
 /// The record value a `memoize` rule is evaluated on: `record` without its identity fields.
 pub fn without_identity(record: &regorus::Value) -> regorus::Value {
@@ -45,6 +47,8 @@ pub struct Memo {
     tables: Vec<Table>,
     key: Key,
     buf: Vec<u8>,
+    /// Bytes of keys held in `tables`.
+    held: usize,
     /// Lookups answered from a table, and not (for tests and the benchmark).
     pub hits: u64,
     pub misses: u64,
@@ -56,6 +60,7 @@ impl Memo {
             tables: (0..rules).map(|_| HashMap::default()).collect(),
             key: Key::NotYet,
             buf: Vec::with_capacity(2048),
+            held: 0,
             hits: 0,
             misses: 0,
         }
@@ -94,12 +99,18 @@ impl Memo {
         if !matches!(self.key, Key::Ready) {
             return;
         }
+        // A huge record is not worth a sixty-fourth of the budget.
+        if self.buf.len() > BUDGET / 64 {
+            return;
+        }
+        if self.held + self.buf.len() > BUDGET {
+            self.tables.iter_mut().for_each(HashMap::clear);
+            self.held = 0;
+        }
         let Some(table) = self.tables.get_mut(rule) else {
             return;
         };
-        if table.len() >= ENTRIES {
-            table.clear();
-        }
+        self.held += self.buf.len();
         table.insert(self.buf.as_slice().into(), items.to_vec());
     }
 }
