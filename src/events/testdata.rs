@@ -63,3 +63,14 @@ pub(crate) fn mutate(record: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
     }
     bytes
 }
+
+/// The case count of a differential property: `PROPTEST_CASES` when set (long runs,
+/// docs/robustness.md), `default` otherwise.
+pub(crate) fn cases(default: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config::with_cases(
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default),
+    )
+}

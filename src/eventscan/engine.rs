@@ -223,8 +223,8 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         self.values.build(raw)
     }
 
-    /// Evaluate the current candidates on `record` (a parsed full record, whose text is
-    /// `raw`). Errors name the rule. A `memoize` rule sees the record without its identity
+    /// Evaluate the current candidates on the record whose text is `raw`. Errors name the
+    /// rule. A `memoize` rule sees the record without its identity
     /// fields, and a record equal to an earlier one in everything else gets that one's result
     /// (`super::memo`).
     ///

@@ -232,11 +232,8 @@ impl Context {
 
 /// The evidence of a finding with `details` on the record `raw`, the exact way.
 fn exact_evidence(raw: &str, details: Option<&Value>) -> Evidence {
-    let mut v = context(&serde_json::from_str(raw).unwrap_or(Value::Null));
-    if let (Some(d), Value::Object(m)) = (details, &mut v) {
-        m.insert("details".into(), d.clone());
-    }
-    Evidence::from_value(&v)
+    Context::Exact(context(&serde_json::from_str(raw).unwrap_or(Value::Null)))
+        .evidence(details, &mut Interner::default())
 }
 
 /// Writes the context in `serde_json`'s compact form; `None` when a field is neither a

@@ -15,17 +15,22 @@ use super::rawpath::without_members;
 use crate::contract::IDENTITY_FIELDS;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 /// Bytes of keys a worker keeps (all rules together) before its tables start again: about
 /// 11,000 CloudTrail records' worth, and a bound whatever the records' size.
 const BUDGET: usize = 16 << 20;
 
+/// The identity fields as regorus keys, made once.
+static IDENTITY_KEYS: LazyLock<[regorus::Value; 4]> =
+    LazyLock::new(|| IDENTITY_FIELDS.map(regorus::Value::from));
+
 /// The record value a `memoize` rule is evaluated on: `record` without its identity fields.
 pub fn without_identity(record: &regorus::Value) -> regorus::Value {
     let mut v = record.clone();
     if let Ok(o) = v.as_object_mut() {
-        for k in IDENTITY_FIELDS {
-            o.remove(&regorus::Value::from(k));
+        for k in IDENTITY_KEYS.iter() {
+            o.remove(k);
         }
     }
     v

@@ -101,10 +101,7 @@ fn odd_but_valid_shapes_read_like_serde() {
 }
 
 proptest! {
-    // `PROPTEST_CASES` raises the count for long runs (docs/robustness.md).
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3_000)
-    ))]
+    #![proptest_config(crate::events::testdata::cases(3_000))]
 
     /// Random edits of real and generated records: whatever the fast path accepts, serde accepts
     /// identically.

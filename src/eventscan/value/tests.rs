@@ -58,10 +58,7 @@ fn edge_cases_match_serde_values_and_errors() {
 }
 
 proptest! {
-    // `PROPTEST_CASES` raises the count for long runs (docs/robustness.md).
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000)
-    ))]
+    #![proptest_config(crate::events::testdata::cases(2_000))]
 
     #[test]
     fn mutated_records_match_serde(

@@ -116,14 +116,7 @@ fn selector_alternatives_and_field_values() {
 fn bad_selector_alternatives_point_at_their_line() {
     let errs = extract("x.rego", &event_rule("#     any_of: []\n")).unwrap_err();
     assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0].line, Some(12));
-    assert!(
-        errs[0]
-            .message
-            .contains("`selector.any_of` must be a non-empty list"),
-        "{}",
-        errs[0].message
-    );
+    assert_first_error(&errs, 12, "`selector.any_of` must be a non-empty list");
     let src = event_rule(concat!(
         "#     any_of:\n",
         "#       - eventName: [A]\n",
@@ -158,14 +151,7 @@ fn memoize_is_a_boolean_for_event_rules() {
         &event.replace("memoize: true", "memoize: yes please"),
     )
     .unwrap_err();
-    assert_eq!(errs[0].line, Some(11));
-    assert!(
-        errs[0]
-            .message
-            .contains("`custom.memoize` must be true or false"),
-        "{}",
-        errs[0].message
-    );
+    assert_first_error(&errs, 11, "`custom.memoize` must be true or false");
     let config = GOOD.replace("#   frameworks:", "#   memoize: true\n#   frameworks:");
     let errs = extract("x.rego", &config).unwrap_err();
     assert!(
@@ -175,4 +161,10 @@ fn memoize_is_a_boolean_for_event_rules() {
         "{}",
         errs[0].message
     );
+}
+
+/// The first error is on `line` and its message contains `text`.
+fn assert_first_error(errs: &[Diagnostic], line: u32, text: &str) {
+    assert_eq!(errs[0].line, Some(line));
+    assert!(errs[0].message.contains(text), "{}", errs[0].message);
 }
