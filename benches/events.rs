@@ -78,6 +78,8 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    // As the binary does (`src/main.rs`).
+    trailguard::allocator::keep_freed_memory();
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

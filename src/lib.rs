@@ -4,6 +4,7 @@
 //! filter → report → exit code. See `docs/architecture.md`.
 
 pub mod adapters;
+pub mod allocator;
 pub mod cli;
 pub mod contract;
 pub mod events;

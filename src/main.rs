@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    trailguard::allocator::keep_freed_memory();
     let cli = trailguard::cli::Cli::parse();
     std::process::exit(trailguard::cli::run(cli));
 }
