@@ -36,9 +36,9 @@ pub fn keep_freed_memory() {
 }
 
 /// The purge delay in force, in milliseconds (-1: never).
-pub fn purge_delay() -> i64 {
+pub fn purge_delay() -> c_long {
     // SAFETY: a read of an option's value.
-    i64::from(unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) })
+    unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) }
 }
 
 #[cfg(test)]
