@@ -37,7 +37,7 @@ fn run(set: &PolicySet, paths: Vec<PathBuf>, tweak: impl FnOnce(&mut ScanOptions
 const STRATUS: &[(&str, &[&str])] = &[
     (
         "aws.credential-access.ec2-get-password-data",
-        &["TGE001", "TGE039"],
+        &["TGA001", "TGE001", "TGE039"],
     ),
     (
         "aws.credential-access.ec2-steal-instance-credentials",
@@ -164,6 +164,7 @@ fn corpus() -> Vec<PathBuf> {
     vec![
         root().join("tests/fixtures/stratus"),
         root().join("tests/fixtures/events"),
+        root().join("tests/fixtures/bursts"),
         root().join("examples/events"),
     ]
 }
@@ -500,4 +501,134 @@ fn a_memoized_rule_cannot_read_identity_fields() {
         .map(|f| (&*f.rule_id, f.message.as_str()))
         .collect();
     assert_eq!(got, [("USR002", "event ev-1 at 2024-08-01T10:00:00Z")]);
+}
+
+fn bursts() -> Vec<PathBuf> {
+    vec![root().join("tests/fixtures/bursts")]
+}
+
+/// (rule, message, file name, record index, eventID) of each finding of the given rules.
+fn located(r: &ScanReport, prefix: &str) -> Vec<(String, String, String, u64, String)> {
+    let mut got: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule_id.starts_with(prefix))
+        .map(|f| {
+            let file = std::path::Path::new(&*f.location.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                f.rule_id.to_string(),
+                f.message.clone(),
+                file,
+                f.location.record_index.unwrap_or(u64::MAX),
+                f.location.event_id.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn aggregate_rules_count_bursts_across_files_and_threads() {
+    let set = pack();
+    let r = run(&set, bursts(), |_| {});
+    let want = vec![
+        (
+            "TGA001".to_string(),
+            "principal arn:aws:iam::111122223333:user/mallory was denied 25 times between \
+             2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z"
+                .to_string(),
+            "recon.json".to_string(),
+            0,
+            "deny-mallory-00".to_string(),
+        ),
+        (
+            "TGA002".to_string(),
+            "6 console sign-ins failed from 198.51.100.23 between 2024-08-01T11:00:00Z and \
+             2024-08-01T11:10:00Z"
+                .to_string(),
+            "recon-and-spray.jsonl".to_string(),
+            34,
+            "login-00".to_string(),
+        ),
+    ];
+    // bob (19 denials) stays below the threshold, and carol's 24 fall 12 and 12 into two windows.
+    assert_eq!(located(&r, "TGA"), want);
+    // Every denial is still its own TGE001 finding.
+    assert_eq!(located(&r, "TGE001").len(), 25 + 19 + 24);
+    let one = run(&set, bursts(), |o| o.threads = 1);
+    assert_eq!(digest(&one), digest(&r));
+    let ev = r.summary.events.as_ref().expect("event stats");
+    assert_eq!(ev.records_read, 25 + 19 + 24 + 6);
+    assert!(r.summary.failed && r.errors.is_empty(), "{:?}", r.errors);
+}
+
+#[test]
+fn an_aggregate_rule_alone_runs_the_rules_it_counts_without_reporting_them() {
+    let set = pack();
+    let r = run(&set, bursts(), |o| {
+        o.selected = ["TGA001".to_string()].into_iter().collect();
+    });
+    let ids: Vec<&str> = r.findings.iter().map(|f| &*f.rule_id).collect();
+    assert_eq!(ids, ["TGA001"]);
+}
+
+#[test]
+fn aggregate_thresholds_are_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = dir.path().join("params.yaml");
+    std::fs::write(
+        &params,
+        "trailguard:\n  params:\n    authorization_failure_burst: 12\n    console_sign_in_failure_burst: 7\n",
+    )
+    .unwrap();
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        data_files: vec![params],
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    let r = run(&set, bursts(), |_| {});
+    let got: Vec<String> = located(&r, "TGA")
+        .into_iter()
+        .map(|(id, msg, ..)| format!("{id} {msg}"))
+        .collect();
+    // At 12, bob and both halves of carol's run reach it; 6 sign-in failures no longer do.
+    assert_eq!(
+        got,
+        [
+            "TGA001 principal arn:aws:iam::111122223333:user/bob was denied 19 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
+            "TGA001 principal arn:aws:iam::111122223333:user/carol was denied 12 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
+            "TGA001 principal arn:aws:iam::111122223333:user/carol was denied 12 times between 2024-08-01T10:10:00Z and 2024-08-01T10:20:00Z",
+            "TGA001 principal arn:aws:iam::111122223333:user/mallory was denied 25 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
+        ]
+    );
+}
+
+#[test]
+fn aggregate_rule_metadata_is_checked_against_the_loaded_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = dir.path().join("p");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("a.rego"),
+        "# METADATA\n# title: Bursts\n# description: d\n# custom:\n#   id: USR010\n#   name: bursts\n#   severity: low\n#   kind: aggregate\n#   applies_to: [events]\n#   window:\n#     counts: [TGE999]\n#     by: [principal]\n#     length: 5m\n#     at_least: no_such_param\n#   remediation:\n#     events: r\npackage user.a\n\nimport rego.v1\n\ndeny contains {\"msg\": \"x\"} if input.count > 1\n",
+    )
+    .unwrap();
+    let (_, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        dirs: vec![pol],
+        ..Default::default()
+    });
+    let msgs: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "rule USR010: `window.counts` names `TGE999`, which is not a loaded event rule",
+            "rule USR010: `window.at_least` names `no_such_param`, which is not a parameter holding a count",
+        ]
+    );
 }

@@ -31,6 +31,7 @@ fn rule(id: &str, name: &str, severity: Severity, kind: RuleKind) -> RuleDescrip
         selector: None,
         requires_params: Vec::new(),
         memoize: false,
+        window: None,
         aliases: vec![],
         package: format!("trailguard.{dir}.{file}"),
         source: format!("builtin:policies/{dir}/{file}.rego"),

@@ -4,8 +4,8 @@
 #   A sign-in to the AWS Management Console failed (CIS 4.6). The benchmark matches
 #   `errorMessage` "Failed authentication"; this rule also accepts any ConsoleLogin whose
 #   `responseElements.ConsoleLogin` is "Failure", which covers unknown user names and failed
-#   MFA. A few failures are typos; many for one user or from one address are password guessing
-#   (the aggregate rules count those).
+#   MFA. A few failures are typos; many from one address are password guessing, which TGA002
+#   (console-sign-in-failure-burst) counts.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
 # custom:

@@ -6,9 +6,8 @@
 #   GetParametersByPath with withDecryption true). Applications read secrets all the time, so
 #   this is low severity and calls that AWS services make on a principal's behalf (invokedBy,
 #   or a service as source address) are ignored; the value of the finding is in answering
-#   "who read this secret?" and in bursts (many secrets, a principal that never read secrets
-#   before), which the aggregate rules count. Failed attempts count unless `successful_only` is
-#   true.
+#   "who read this secret?" and in bursts of reads by one principal, which TGA003
+#   (secret-read-burst) counts. Failed attempts count unless `successful_only` is true.
 # related_resources:
 #   - ref: https://stratus-red-team.cloud/attack-techniques/AWS/aws.credential-access.secretsmanager-retrieve-secrets/
 #   - ref: https://stratus-red-team.cloud/attack-techniques/AWS/aws.credential-access.ssm-retrieve-securestring-parameters/

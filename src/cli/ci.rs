@@ -89,7 +89,7 @@ impl RenderContext {
             .filter(|d| selected.contains(&d.id))
             .filter(|d| match d.kind {
                 RuleKind::Config => report.summary.documents > 0,
-                RuleKind::Event => events,
+                RuleKind::Event | RuleKind::Aggregate => events,
             })
             .cloned()
             .collect()

@@ -7,3 +7,4 @@ pub mod index;
 pub mod memo;
 pub mod rawpath;
 pub mod value;
+pub mod windows;

@@ -5,12 +5,15 @@
 //! is an error pointing at its line in the `.rego` file — because a typo such as `severty` would
 //! otherwise silently give a rule the wrong behaviour.
 
+use crate::contract::WindowSpec;
 use crate::contract::{Compliance, Diagnostic, EventSelector, RuleKind, Severity};
 use selector::parse_selector;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use window::parse_window;
 
 mod selector;
+mod window;
 
 /// OPA's standard annotation keys. `custom` holds ours.
 const OPA_KEYS: &[&str] = &[
@@ -37,6 +40,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "selector",
     "requires_params",
     "memoize",
+    "window",
 ];
 pub const FORMATS: &[&str] = &[
     "cloudformation",
@@ -79,6 +83,7 @@ pub struct RuleMetadata {
     /// Parameters without which the rule cannot fire (empty list, `false` or `null` = inert).
     pub requires_params: Vec<String>,
     pub memoize: bool,
+    pub window: Option<WindowSpec>,
     /// 1-based line of the `# METADATA` marker.
     pub line: u32,
 }
@@ -366,12 +371,13 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
     let kind = match kind_text.as_str() {
         "config" => RuleKind::Config,
         "event" => RuleKind::Event,
+        "aggregate" => RuleKind::Aggregate,
         "" => RuleKind::Config,
         other => {
             err(
                 &mut errors,
                 block.line_of("kind"),
-                format!("unknown kind `{other}` (config or event)"),
+                format!("unknown kind `{other}` (config, event or aggregate)"),
             );
             RuleKind::Config
         }
@@ -518,6 +524,26 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
             "`custom.selector` is only meaningful for `kind: event` rules".into(),
         );
     }
+    let window = custom.get("window").and_then(|v| {
+        let mut report = |key: &str, msg: String| {
+            let line = block.find_line(key).or_else(|| block.find_line("window"));
+            err(&mut errors, line.unwrap_or(block.start_line), msg)
+        };
+        parse_window(v, &mut report)
+    });
+    match (kind, custom.contains_key("window")) {
+        (RuleKind::Aggregate, false) => err(
+            &mut errors,
+            block.line_of("kind"),
+            "a `kind: aggregate` rule needs `custom.window` (counts, by, length)".into(),
+        ),
+        (RuleKind::Config | RuleKind::Event, true) => err(
+            &mut errors,
+            block.line_of("window"),
+            "`custom.window` is only meaningful for `kind: aggregate` rules".into(),
+        ),
+        _ => {}
+    }
     let related_resources = match top.get("related_resources") {
         Some(Value::Array(items)) => items
             .iter()
@@ -548,6 +574,7 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         selector,
         requires_params,
         memoize,
+        window,
         line: block.start_line,
     }))
 }

@@ -65,6 +65,24 @@ pub fn explain(
             ));
         }
     }
+    if let Some(w) = &rule.window {
+        lines.push(format!(
+            "  counts: findings of {}{}, per {} window (aligned to UTC)",
+            joined(&w.counts),
+            if w.by.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " per {}",
+                    w.by.iter()
+                        .map(|g| g.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
+            },
+            super::rules::duration_text(w.seconds)
+        ));
+    }
 
     if !rule.description.trim().is_empty() {
         section(&mut lines, p, "Why it matters");

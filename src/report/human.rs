@@ -133,7 +133,7 @@ impl Renderer<'_> {
         )?;
         let is_event = is_event_location(&f.location);
         // Log records are single-line JSON blobs: a snippet of one says less than the evidence.
-        let source = if is_event || f.kind == RuleKind::Event {
+        let source = if is_event || matches!(f.kind, RuleKind::Event | RuleKind::Aggregate) {
             None
         } else {
             self.snippet_source(&f.location, Some(sanitize::line(&f.title).into_owned()))

@@ -73,6 +73,10 @@ fn text(rules: &[&RuleDescriptor], out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", line.trim_end())?;
     }
     let events = rules.iter().filter(|r| r.kind == RuleKind::Event).count();
+    let aggregates = rules
+        .iter()
+        .filter(|r| r.kind == RuleKind::Aggregate)
+        .count();
     let unindexed = rules
         .iter()
         .filter(|r| runs_on_every_record(r) == Some(true))
@@ -81,9 +85,12 @@ fn text(rules: &[&RuleDescriptor], out: &mut dyn Write) -> io::Result<()> {
         "\n{} rule{}: {} config, {} event",
         rules.len(),
         if rules.len() == 1 { "" } else { "s" },
-        rules.len() - events,
+        rules.len() - events - aggregates,
         events
     );
+    if aggregates > 0 {
+        footer.push_str(&format!(", {aggregates} aggregate"));
+    }
     if unindexed > 0 {
         footer.push_str(&format!(
             "; {unindexed} event rule{} run{} on every record (no prefilter selector)",
@@ -111,11 +118,11 @@ fn frameworks_cell(compliance: &Compliance) -> String {
     }
 }
 
-/// `None` for config rules (they do not run on records); for event rules, whether the
-/// prefilter index can route records to them or they must see every record.
+/// `None` for config and aggregate rules (they do not run on records); for event rules,
+/// whether the prefilter index can route records to them or they must see every record.
 fn runs_on_every_record(rule: &RuleDescriptor) -> Option<bool> {
     match rule.kind {
-        RuleKind::Config => None,
+        RuleKind::Config | RuleKind::Aggregate => None,
         RuleKind::Event => Some(rule.selector.as_ref().is_none_or(EventSelector::is_empty)),
     }
 }
@@ -123,8 +130,34 @@ fn runs_on_every_record(rule: &RuleDescriptor) -> Option<bool> {
 fn prefilter_cell(rule: &RuleDescriptor) -> String {
     match (rule.kind, &rule.selector) {
         (RuleKind::Config, _) => "-".to_string(),
+        (RuleKind::Aggregate, _) => rule.window.as_ref().map_or("-".into(), window_cell),
         (RuleKind::Event, Some(s)) if !s.is_empty() => selector_cell(s),
         (RuleKind::Event, _) => "every record".to_string(),
+    }
+}
+
+/// `TGE001 by principal per 10m`: what an aggregate rule counts.
+pub fn window_cell(w: &crate::contract::WindowSpec) -> String {
+    let by: Vec<&str> = w.by.iter().map(|g| g.as_str()).collect();
+    let by = if by.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", by.join("+"))
+    };
+    format!(
+        "{}{by} per {}",
+        w.counts.join("|"),
+        duration_text(w.seconds)
+    )
+}
+
+/// `600` → `10m`, `90` → `90s`, `7200` → `2h`.
+pub fn duration_text(secs: u64) -> String {
+    match secs {
+        s if s % 86400 == 0 => format!("{}d", s / 86400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
     }
 }
 
@@ -176,6 +209,8 @@ struct RuleView<'a> {
     runs_on_every_record: Option<bool>,
     /// Event rules evaluated without the record's identity fields, whose results are reused.
     memoize: bool,
+    /// `null` except for aggregate rules: the findings they count, grouped how, per window.
+    window: Option<&'a crate::contract::WindowSpec>,
     aliases: &'a [String],
     related_resources: &'a [String],
     package: &'a str,
@@ -210,7 +245,7 @@ static EMPTY_FIELDS: BTreeMap<String, Vec<String>> = BTreeMap::new();
 impl<'a> RuleView<'a> {
     fn new(r: &'a RuleDescriptor) -> RuleView<'a> {
         let selector = match r.kind {
-            RuleKind::Config => None,
+            RuleKind::Config | RuleKind::Aggregate => None,
             RuleKind::Event => Some(match &r.selector {
                 Some(s) => SelectorView::of(s),
                 None => SelectorView {
@@ -234,6 +269,7 @@ impl<'a> RuleView<'a> {
             selector,
             runs_on_every_record: runs_on_every_record(r),
             memoize: r.memoize,
+            window: r.window.as_ref(),
             aliases: &r.aliases,
             related_resources: &r.related_resources,
             package: &r.package,

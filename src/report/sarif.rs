@@ -32,7 +32,7 @@ const SRCROOT: &str = "%SRCROOT%";
 pub fn category(kind: RuleKind) -> &'static str {
     match kind {
         RuleKind::Config => "trailguard/config/",
-        RuleKind::Event => "trailguard/events/",
+        RuleKind::Event | RuleKind::Aggregate => "trailguard/events/",
     }
 }
 
@@ -288,7 +288,7 @@ impl<'a> RunBuilder<'a> {
     ) -> Self {
         let mut by_id: BTreeMap<String, ReportingDescriptor> = descriptors
             .iter()
-            .filter(|d| d.kind == kind)
+            .filter(|d| run_of(d.kind) == kind)
             .map(|d| (d.id.clone(), rules::descriptor(d)))
             .collect();
         for f in pending {
@@ -383,14 +383,22 @@ fn notification(d: &Diagnostic, opts: &SarifOptions) -> Notification {
     }
 }
 
+/// The run a kind of rule reports in: aggregate rules read event logs, like event rules.
+fn run_of(kind: RuleKind) -> RuleKind {
+    match kind {
+        RuleKind::Aggregate => RuleKind::Event,
+        k => k,
+    }
+}
+
 /// Kinds that get a run: those with findings (or included suppressed findings) and those whose
 /// inputs were scanned, so that a clean category still uploads an empty run (GitHub then closes
 /// its stale alerts). A scan of nothing gets one empty config run.
 fn run_kinds(report: &ScanReport, opts: &SarifOptions) -> Vec<RuleKind> {
     let mut kinds = std::collections::BTreeSet::new();
-    kinds.extend(report.findings.iter().map(|f| f.kind));
+    kinds.extend(report.findings.iter().map(|f| run_of(f.kind)));
     if opts.include_suppressed {
-        kinds.extend(report.suppressed.iter().map(|s| s.finding.kind));
+        kinds.extend(report.suppressed.iter().map(|s| run_of(s.finding.kind)));
     }
     if report.summary.documents > 0 {
         kinds.insert(RuleKind::Config);
@@ -411,11 +419,15 @@ fn build(report: &ScanReport, descriptors: &[RuleDescriptor], opts: &SarifOption
     let kinds = run_kinds(report, opts);
     let mut runs = Vec::new();
     for (i, kind) in kinds.iter().copied().enumerate() {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.kind == kind).collect();
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| run_of(f.kind) == kind)
+            .collect();
         let suppressed: Vec<(&Finding, &Suppression)> = report
             .suppressed
             .iter()
-            .filter(|s| opts.include_suppressed && s.finding.kind == kind)
+            .filter(|s| opts.include_suppressed && run_of(s.finding.kind) == kind)
             .map(|s| (&s.finding, &s.suppression))
             .collect();
         let pending: Vec<&Finding> = findings

@@ -9,6 +9,7 @@ use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits
 use crate::eventscan::finding::{self, Context, Interner, RecordIds, RecordLoc};
 use crate::eventscan::index::{Field, HeaderFields};
 use crate::eventscan::rawpath;
+use crate::eventscan::windows::{Counted, Plan, Tally};
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 /// One worker's event-scanning state, kept across the files it reads.
 pub struct EventWorker<'p, 'a> {
     pub eval: EventEvaluator<'p, 'a>,
+    /// Which rules feed aggregate rules, and which are reported.
+    windows: &'p Plan<'a>,
     /// Per rule (by evaluator index), made on its first finding: all findings of a rule from
     /// this worker share its id, name, title and controls instead of copying them.
     facts: Vec<Option<RuleFacts>>,
@@ -25,9 +28,10 @@ pub struct EventWorker<'p, 'a> {
 }
 
 impl<'p, 'a> EventWorker<'p, 'a> {
-    pub fn new(prog: &'p EventProgram<'a>) -> EventWorker<'p, 'a> {
+    pub fn new(prog: &'p EventProgram<'a>, windows: &'p Plan<'a>) -> EventWorker<'p, 'a> {
         EventWorker {
             eval: EventEvaluator::new(prog),
+            windows,
             facts: Vec::new(),
             interner: Interner::default(),
         }
@@ -76,6 +80,8 @@ pub struct EventPart {
     pub stats: EventStats,
     /// Files recognised as event sources but not read (digests), with the reason.
     pub skipped: Vec<(String, String)>,
+    /// Counts for aggregate rules.
+    pub tally: Tally,
 }
 
 impl EventPart {
@@ -83,6 +89,7 @@ impl EventPart {
         self.findings.merge(other.findings, how);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
+        self.tally.merge(other.tally);
         merge_stats(&mut self.stats, other.stats);
     }
 }
@@ -116,6 +123,9 @@ pub struct Shared<'e> {
 /// Per-file state while records stream through.
 struct FileScan<'e, 'p, 'a> {
     eval: &'e mut EventEvaluator<'p, 'a>,
+    windows: &'p Plan<'a>,
+    /// Rules that fired on the current record and feed aggregate rules.
+    fired: Vec<usize>,
     facts: &'e mut Vec<Option<RuleFacts>>,
     interner: &'e mut Interner,
     shown: &'e str,
@@ -145,12 +155,15 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
     ) -> Self {
         let EventWorker {
             eval,
+            windows,
             facts,
             interner,
         } = worker;
         eval.enable_all();
         FileScan {
             eval,
+            windows,
+            fired: Vec::new(),
             facts,
             interner,
             shown,
@@ -218,6 +231,29 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             }
         };
         let line = (rec.at.line > 0).then_some(rec.at.line as u32);
+        self.fired.clear();
+        self.fired.extend(
+            self.hits
+                .iter()
+                .map(|h| h.rule)
+                .filter(|&i| self.windows.feeds(i)),
+        );
+        if !self.fired.is_empty() {
+            self.part.tally.count(
+                self.windows,
+                &self.fired,
+                &Counted {
+                    header: &rec.header,
+                    raw: rec.raw,
+                    path: &self.path,
+                    index: rec.index,
+                    line,
+                },
+            );
+        }
+        // Rules run only for aggregate rules report nothing themselves.
+        let windows = self.windows;
+        self.hits.retain(|h| windows.reported(h.rule));
         if !self.hits.is_empty() {
             let loc = RecordLoc {
                 path: self.path.clone(),

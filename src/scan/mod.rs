@@ -137,7 +137,7 @@ impl<'a, 'p> Worker<'a, 'p> {
     fn event_worker(&mut self) -> &mut events::EventWorker<'p, 'a> {
         let prepared = self.prepared;
         self.events
-            .get_or_insert_with(|| events::EventWorker::new(prepared.program()))
+            .get_or_insert_with(|| events::EventWorker::new(prepared.program(), prepared.windows()))
     }
 
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
@@ -299,6 +299,11 @@ pub struct Prepared<'a> {
     use_rvm: bool,
     /// Compiled on first use: a scan of templates alone never pays for the event pack.
     program: std::sync::OnceLock<(EventProgram<'a>, Vec<Diagnostic>)>,
+    /// Selected aggregate rules, and how they are fed (made with the program).
+    aggregate_rules: Vec<&'a Rule>,
+    windows: std::sync::OnceLock<crate::eventscan::windows::Plan<'a>>,
+    selected: BTreeSet<String>,
+    params: serde_json::Value,
 }
 
 impl<'a> Prepared<'a> {
@@ -323,10 +328,31 @@ impl<'a> Prepared<'a> {
                 .filter(|r| opts.no_prefilter || !inert(r, params))
                 .collect()
         };
+        let aggregate_rules = pick(crate::contract::RuleKind::Aggregate);
+        // Event rules run when selected, or when a selected aggregate rule counts their
+        // findings (they are then evaluated but not reported).
+        let feeding: BTreeSet<&str> = aggregate_rules
+            .iter()
+            .filter_map(|a| a.desc.window.as_ref())
+            .flat_map(|w| w.counts.iter().map(String::as_str))
+            .collect();
+        let event_rules = set
+            .rules
+            .iter()
+            .filter(|r| {
+                r.desc.kind == crate::contract::RuleKind::Event
+                    && (opts.selected.contains(&r.desc.id) || feeding.contains(r.desc.id.as_str()))
+            })
+            .filter(|r| opts.no_prefilter || !inert(r, params))
+            .collect();
         Prepared {
             set,
             config_rules: pick(crate::contract::RuleKind::Config),
-            event_rules: pick(crate::contract::RuleKind::Event),
+            event_rules,
+            aggregate_rules,
+            windows: std::sync::OnceLock::new(),
+            selected: opts.selected.clone(),
+            params: params.clone(),
             engine,
             config: std::sync::OnceLock::new(),
             use_index: !opts.no_prefilter,
@@ -355,6 +381,19 @@ impl<'a> Prepared<'a> {
                 )
             })
             .0
+    }
+
+    /// Which aggregate rules count which event rules (made with the program).
+    pub fn windows(&self) -> &crate::eventscan::windows::Plan<'a> {
+        self.windows.get_or_init(|| {
+            crate::eventscan::windows::Plan::new(
+                self.aggregate_rules.clone(),
+                &self.program().rules,
+                |r| self.selected.contains(&r.desc.id),
+                &self.params,
+                self.use_index,
+            )
+        })
     }
 
     /// Problems found while compiling event rules, if they were compiled.
@@ -449,6 +488,17 @@ pub fn scan_prepared(
         }
     };
     progress.finish();
+    let mut part = part;
+    // Aggregate rules judge the tallies of all workers together, once.
+    if prepared.program.get().is_some() {
+        let tally = std::mem::take(&mut part.events.tally);
+        let (found, errs) =
+            crate::eventscan::windows::judge(prepared.windows(), tally, &prepared.engine);
+        for f in found {
+            part.events.findings.push(f, listing);
+        }
+        errors.extend(errs);
+    }
     errors.extend(prepared.errors());
     finish::finish(opts, prepared.set, part, errors, found.skipped)
 }

@@ -159,8 +159,10 @@ pub fn assess(
             Assessment::NotAssessed("not selected (--select/--ignore)".into())
         } else {
             match d.kind {
-                RuleKind::Event if records > 0 => Assessment::Assessed,
-                RuleKind::Event => Assessment::NotAssessed("no event records evaluated".into()),
+                RuleKind::Event | RuleKind::Aggregate if records > 0 => Assessment::Assessed,
+                RuleKind::Event | RuleKind::Aggregate => {
+                    Assessment::NotAssessed("no event records evaluated".into())
+                }
                 RuleKind::Config => {
                     let subject = sources
                         .get(&d.source)

@@ -132,6 +132,8 @@ fn precision(kind: RuleKind) -> &'static str {
     match kind {
         RuleKind::Config => "very-high",
         RuleKind::Event => "high",
+        // A count over a threshold: unusual, not necessarily wrong.
+        RuleKind::Aggregate => "medium",
     }
 }
 
