@@ -68,10 +68,8 @@ fn every_rule_has_tests_and_examples_beside_it() {
             "{} has no _test.rego",
             rule.desc.id
         );
-        // An aggregate rule's input is a count over many records, not a record: its behaviour
-        // on records is held by tests/events_e2e.rs over tests/fixtures/bursts.
         assert!(
-            rule.examples.is_some() || rule.desc.kind == trailguard::contract::RuleKind::Aggregate,
+            rule.examples.is_some(),
             "{} has no .examples.yaml",
             rule.desc.id
         );

@@ -33,7 +33,7 @@ fn rule(id: &str, name: &str, severity: Severity, kind: RuleKind) -> RuleDescrip
         memoize: false,
         window: None,
         aliases: vec![],
-        package: format!("trailguard.{dir}.{file}"),
+        package: format!("data.trailguard.{dir}.{file}"),
         source: format!("builtin:policies/{dir}/{file}.rego"),
         related_resources: vec![],
         builtin: true,

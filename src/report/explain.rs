@@ -136,7 +136,7 @@ pub fn explain(
 
     lines.push(String::new());
     lines.push(p.dim(&format!(
-        "Defined in {} (data.{})",
+        "Defined in {} ({})",
         sanitize::line(&rule.source),
         sanitize::line(&rule.package)
     )));
