@@ -557,6 +557,20 @@ fn aggregate_rules_count_bursts_across_files_and_threads() {
     ];
     // bob (19 denials) stays below the threshold, and carol's 24 fall 12 and 12 into two windows.
     assert_eq!(located(&r, "TGA"), want);
+    let burst = r.findings.iter().find(|f| &*f.rule_id == "TGA001").unwrap();
+    assert_eq!(burst.resource, "arn:aws:iam::111122223333:user/mallory");
+    assert_eq!(
+        burst.evidence.value(),
+        serde_json::json!({
+            "window": {"start": "2024-08-01T10:00:00Z", "end": "2024-08-01T10:10:00Z", "seconds": 600},
+            "group": {"principal": "arn:aws:iam::111122223333:user/mallory"},
+            "count": 25,
+            "rules": {"TGE001": 25},
+            "first_seen": "2024-08-01T10:01:00Z",
+            "last_seen": "2024-08-01T10:03:48Z",
+            "first_event_id": "deny-mallory-00",
+        })
+    );
     // Every denial is still its own TGE001 finding.
     assert_eq!(located(&r, "TGE001").len(), 25 + 19 + 24);
     let one = run(&set, bursts(), |o| o.threads = 1);

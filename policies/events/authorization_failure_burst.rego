@@ -15,7 +15,7 @@
 #   applies_to: [events]
 #   remediation:
 #     events: >-
-#       Review the principal's calls in the window (the finding lists the first event ids):
+#       Review the principal's calls in the window (the finding points at the first one):
 #       which APIs were tried, from which addresses and with which access key. If the activity
 #       is not a deployment or a tool being configured, treat the credentials as compromised:
 #       deactivate the access key or revoke the role's sessions, then look for what the

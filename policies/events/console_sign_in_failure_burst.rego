@@ -13,7 +13,7 @@
 #   applies_to: [events]
 #   remediation:
 #     events: >-
-#       Check which users were tried from the address (the finding lists the first event ids)
+#       Check which users were tried from the address (the finding points at the first attempt)
 #       and whether any sign-in from it succeeded afterwards. Block the address where you can,
 #       make sure every console user has MFA, and reset the password of any user whose sign-in
 #       from the address succeeded.

@@ -14,8 +14,8 @@
 #   applies_to: [events]
 #   remediation:
 #     events: >-
-#       Check which secrets and parameters the principal read in the window (the finding lists
-#       the first event ids) and whether it is expected to. If not, revoke its sessions or keys
+#       Check which secrets and parameters the principal read in the window (the finding points
+#       at the first read) and whether it is expected to. If not, revoke its sessions or keys
 #       and rotate every secret it read.
 #   frameworks:
 #     pci-dss-v4.0: ["10.2.1"]

@@ -13,7 +13,7 @@ group := {
 	"rules": {"TGE040": 50},
 	"first_seen": "2024-08-01T10:00:01Z",
 	"last_seen": "2024-08-01T10:00:59Z",
-	"event_ids": ["e1", "e2", "e3", "e4", "e5"],
+	"first_event_id": "e1",
 }
 
 test_threshold_reached_fires if {

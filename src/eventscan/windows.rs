@@ -15,11 +15,9 @@ use crate::events::{Header, Timestamp};
 use crate::policy::Rule;
 use crate::policy::deny::DenyEntry;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-
-/// Earliest records of a group kept to locate and illustrate its finding.
-const SAMPLES: usize = 5;
 
 /// Which aggregate rules count which event rules' findings.
 pub struct Plan<'a> {
@@ -111,48 +109,50 @@ struct Sample {
     at: Timestamp,
     path: Arc<str>,
     index: u64,
-    time: String,
     line: Option<u32>,
-    event_id: Option<String>,
+    event_id: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct GroupKey {
     rule: usize,
     start: i64,
-    by: Vec<Option<String>>,
+    by: Box<[Option<Arc<str>>]>,
 }
 
-#[derive(Debug, Clone, Default)]
+/// What is kept per group: counts, the earliest record (in time, file, index order: the same
+/// whichever worker saw it first) and the latest time. Small on purpose, about 250 bytes: a
+/// scan keeps one per group and window that saw a counted record.
+#[derive(Debug, Clone)]
 struct Group {
     count: u64,
-    /// Records per event rule id that fired on them.
-    rules: BTreeMap<String, u64>,
-    /// The earliest records, in (time, file, index) order.
-    samples: Vec<Sample>,
-    last: Option<(Timestamp, String)>,
+    /// Records per event rule (program index) that fired on them.
+    rules: Vec<(usize, u64)>,
+    first: Sample,
+    last: Timestamp,
 }
 
 impl Group {
     fn add_sample(&mut self, s: Sample) {
-        let pos = self.samples.partition_point(|x| *x < s);
-        if pos < SAMPLES {
-            self.samples.insert(pos, s);
-            self.samples.truncate(SAMPLES);
+        if s < self.first {
+            self.first = s;
+        }
+    }
+
+    fn add_rule(&mut self, rule: usize, n: u64) {
+        match self.rules.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, c)) => *c += n,
+            None => self.rules.push((rule, n)),
         }
     }
 
     fn merge(&mut self, other: Group) {
         self.count += other.count;
-        for (k, v) in other.rules {
-            *self.rules.entry(k).or_insert(0) += v;
+        for (r, n) in other.rules {
+            self.add_rule(r, n);
         }
-        for s in other.samples {
-            self.add_sample(s);
-        }
-        if other.last > self.last {
-            self.last = other.last;
-        }
+        self.add_sample(other.first);
+        self.last = self.last.max(other.last);
     }
 }
 
@@ -160,6 +160,8 @@ impl Group {
 #[derive(Debug, Default)]
 pub struct Tally {
     groups: HashMap<GroupKey, Group>,
+    /// One copy of each grouped value (principals and addresses repeat from record to record).
+    values: HashSet<Arc<str>>,
     /// Counted records without a usable `eventTime` (they cannot be put in a window).
     pub untimed: u64,
 }
@@ -188,8 +190,12 @@ impl Tally {
         }
         touched.sort_unstable();
         touched.dedup();
-        let time = rec.header.event_time.as_deref();
-        let Some(at) = time.and_then(Timestamp::parse_rfc3339) else {
+        let Some(at) = rec
+            .header
+            .event_time
+            .as_deref()
+            .and_then(Timestamp::parse_rfc3339)
+        else {
             self.untimed += 1;
             return;
         };
@@ -198,50 +204,56 @@ impl Tally {
                 continue;
             };
             let secs = spec.seconds.max(1) as i64;
+            let by: Box<[Option<Arc<str>>]> = spec
+                .by
+                .iter()
+                .map(|g| group_value(*g, rec).map(|v| self.intern(&v)))
+                .collect();
             let key = GroupKey {
                 rule: a,
                 start: at.secs.div_euclid(secs) * secs,
-                by: spec.by.iter().map(|g| group_value(*g, rec)).collect(),
+                by,
             };
-            let group = self.groups.entry(key).or_default();
+            let sample = || Sample {
+                at,
+                path: rec.path.clone(),
+                index: rec.index,
+                line: rec.line,
+                event_id: rec.header.event_id.as_deref().map(Box::from),
+            };
+            let group = match self.groups.entry(key) {
+                Entry::Occupied(o) => {
+                    let g = o.into_mut();
+                    // Most records are not the earliest: nothing is copied for them.
+                    if (at, &**rec.path, rec.index) < (g.first.at, &*g.first.path, g.first.index) {
+                        g.first = sample();
+                    }
+                    g
+                }
+                Entry::Vacant(v) => v.insert(Group {
+                    count: 0,
+                    rules: Vec::with_capacity(1),
+                    first: sample(),
+                    last: at,
+                }),
+            };
             group.count += 1;
             for &i in fired {
-                if plan.feeds.get(i).is_some_and(|f| f.contains(&a))
-                    && let Some(id) = plan.event_ids.get(i)
-                {
-                    match group.rules.get_mut(id.as_str()) {
-                        Some(n) => *n += 1,
-                        None => {
-                            group.rules.insert(id.clone(), 1);
-                        }
-                    }
+                if plan.feeds.get(i).is_some_and(|f| f.contains(&a)) {
+                    group.add_rule(i, 1);
                 }
             }
-            let time = time.unwrap_or_default();
-            // Most records are neither among the earliest nor the latest: nothing is copied.
-            let later_than_kept = group.samples.len() == SAMPLES
-                && group
-                    .samples
-                    .last()
-                    .is_some_and(|s| (s.at, &*s.path, s.index) < (at, &**rec.path, rec.index));
-            if !later_than_kept {
-                group.add_sample(Sample {
-                    at,
-                    path: rec.path.clone(),
-                    index: rec.index,
-                    time: time.to_string(),
-                    line: rec.line,
-                    event_id: rec.header.event_id.as_deref().map(str::to_string),
-                });
-            }
-            if group
-                .last
-                .as_ref()
-                .is_none_or(|(t, text)| (at, time) > (*t, text.as_str()))
-            {
-                group.last = Some((at, time.to_string()));
-            }
+            group.last = group.last.max(at);
         }
+    }
+
+    fn intern(&mut self, v: &str) -> Arc<str> {
+        if let Some(a) = self.values.get(v) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(v);
+        self.values.insert(a.clone());
+        a
     }
 
     pub fn merge(&mut self, other: Tally) {
@@ -256,31 +268,50 @@ impl Tally {
         }
     }
 
+    /// Groups counted so far.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
 }
 
-fn group_value(g: GroupBy, rec: &Counted<'_>) -> Option<String> {
+fn group_value<'r>(g: GroupBy, rec: &'r Counted<'r>) -> Option<std::borrow::Cow<'r, str>> {
     let h = rec.header;
     let text = match g {
         GroupBy::Principal => match h.user_identity.as_ref().and_then(|i| i.arn.as_deref()) {
-            Some(arn) => Some(arn.to_string()),
+            Some(arn) => Some(std::borrow::Cow::Borrowed(arn)),
             None => match super::rawpath::lookup(rec.raw, "userIdentity.principalId") {
-                super::index::Field::Text(t) => Some(t.into_owned()),
+                super::index::Field::Text(t) => Some(std::borrow::Cow::Owned(t.into_owned())),
                 _ => None,
             },
         },
-        GroupBy::SourceIp => h.source_ip_address.as_deref().map(str::to_string),
-        GroupBy::Account => h.recipient_account_id.as_deref().map(str::to_string),
-        GroupBy::Region => h.aws_region.as_deref().map(str::to_string),
+        GroupBy::SourceIp => h
+            .source_ip_address
+            .as_deref()
+            .map(std::borrow::Cow::Borrowed),
+        GroupBy::Account => h
+            .recipient_account_id
+            .as_deref()
+            .map(std::borrow::Cow::Borrowed),
+        GroupBy::Region => h.aws_region.as_deref().map(std::borrow::Cow::Borrowed),
     };
     text.filter(|t| !t.is_empty())
 }
 
+/// A window bound: whole seconds, UTC.
 fn rfc3339(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// A record's time, with the fraction of a second it had.
+fn instant(t: Timestamp) -> String {
+    chrono::DateTime::from_timestamp(t.secs, t.nanos)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
         .unwrap_or_default()
 }
 
@@ -320,7 +351,8 @@ pub fn judge(
             .map(|(g, v)| {
                 (
                     g.as_str().to_string(),
-                    v.clone().map_or(Value::Null, Value::String),
+                    v.as_deref()
+                        .map_or(Value::Null, |s| Value::String(s.to_string())),
                 )
             })
             .collect();
@@ -332,10 +364,14 @@ pub fn judge(
             },
             "group": by,
             "count": group.count,
-            "rules": group.rules,
-            "first_seen": group.samples.first().map(|s| s.time.clone()),
-            "last_seen": group.last.as_ref().map(|l| l.1.clone()),
-            "event_ids": group.samples.iter().filter_map(|s| s.event_id.clone()).collect::<Vec<_>>(),
+            "rules": group
+                .rules
+                .iter()
+                .map(|(i, n)| (plan.event_ids.get(*i).cloned().unwrap_or_default(), *n))
+                .collect::<BTreeMap<String, u64>>(),
+            "first_seen": instant(group.first.at),
+            "last_seen": instant(group.last),
+            "first_event_id": group.first.event_id.as_deref(),
         });
         let input = match regorus::Value::from_json_str(&summary.to_string()) {
             Ok(v) => v,
@@ -365,9 +401,7 @@ pub fn judge(
                 continue;
             }
         };
-        let Some(first) = group.samples.first() else {
-            continue;
-        };
+        let first = &group.first;
         for item in &items {
             let entry = match DenyEntry::parse(item) {
                 Ok(e) => e,
@@ -387,7 +421,7 @@ pub fn judge(
                 }
             };
             let resource = entry.resource.clone().unwrap_or_else(|| {
-                let shown: Vec<&str> = key.by.iter().flatten().map(String::as_str).collect();
+                let shown: Vec<&str> = key.by.iter().flatten().map(|v| &**v).collect();
                 if shown.is_empty() {
                     "all records".to_string()
                 } else {
@@ -399,7 +433,11 @@ pub fn judge(
                 m.insert("details".into(), d.clone());
             }
             let mut parts: Vec<String> = vec![rule.desc.id.clone(), key.start.to_string()];
-            parts.extend(key.by.iter().map(|v| v.clone().unwrap_or_default()));
+            parts.extend(
+                key.by
+                    .iter()
+                    .map(|v| v.as_deref().unwrap_or_default().to_string()),
+            );
             parts.push(entry.key.clone());
             let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
             let line = first.line.unwrap_or(1);
@@ -410,7 +448,7 @@ pub fn judge(
                 end_line: line,
                 end_column: 1,
                 record_index: Some(first.index),
-                event_id: first.event_id.clone(),
+                event_id: first.event_id.as_deref().map(str::to_string),
             };
             findings.push(facts[key.rule].finding(
                 entry.msg,
