@@ -492,8 +492,12 @@ pub fn scan_prepared(
     // Aggregate rules judge the tallies of all workers together, once.
     if prepared.program.get().is_some() {
         let tally = std::mem::take(&mut part.events.tally);
-        let (found, errs) =
-            crate::eventscan::windows::judge(prepared.windows(), tally, &prepared.engine);
+        // The event program's engine: already analysed when the event rules were compiled.
+        let (found, errs) = crate::eventscan::windows::judge(
+            prepared.windows(),
+            tally,
+            &prepared.program().engine,
+        );
         for f in found {
             part.events.findings.push(f, listing);
         }
