@@ -493,11 +493,8 @@ pub fn scan_prepared(
     if prepared.program.get().is_some() {
         let tally = std::mem::take(&mut part.events.tally);
         // The event program's engine: already analysed when the event rules were compiled.
-        let (found, errs) = crate::eventscan::windows::judge(
-            prepared.windows(),
-            tally,
-            &prepared.program().engine,
-        );
+        let (found, errs) =
+            crate::eventscan::windows::judge(prepared.windows(), tally, &prepared.program().engine);
         for f in found {
             part.events.findings.push(f, listing);
         }
