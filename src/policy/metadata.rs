@@ -5,8 +5,7 @@
 //! is an error pointing at its line in the `.rego` file — because a typo such as `severty` would
 //! otherwise silently give a rule the wrong behaviour.
 
-use crate::contract::WindowSpec;
-use crate::contract::{Compliance, Diagnostic, EventSelector, RuleKind, Severity};
+use crate::contract::{Compliance, Diagnostic, EventSelector, RuleKind, Severity, WindowSpec};
 use selector::parse_selector;
 use serde_json::Value;
 use std::collections::BTreeMap;
