@@ -4,7 +4,7 @@
 //! listing is the same for any thread count.
 
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// An AccessDenied record (TGE001) by `user` at second `i`.
@@ -283,4 +283,49 @@ fn the_cap_can_be_set_in_trailguard_toml_and_the_flag_wins() {
     };
     assert_eq!(cap(&[]), (json!(2), Some(2)));
     assert_eq!(cap(&["--max-findings-per-rule", "5"]), (json!(5), Some(5)));
+}
+
+/// With no waivers or baseline, a finding past the cap is counted without being made; with a
+/// waiver file (here one that matches nothing) every finding is made and classified. Both must
+/// list and count the same findings, for any cap and thread count.
+#[test]
+fn findings_counted_without_being_made_are_the_ones_the_heap_would_drop() {
+    let a = archive();
+    let stratus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stratus");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let waivers = elsewhere.path().join("waivers.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - rule: TGE001\n    resource: no-such-principal\n    reason: matches nothing\n",
+    )
+    .expect("write");
+    let stratus = stratus.to_string_lossy().into_owned();
+    let waivers = waivers.to_string_lossy().into_owned();
+    for cap in ["1", "2", "4", "7"] {
+        for threads in ["1", "2"] {
+            let common = [
+                "--max-findings-per-rule",
+                cap,
+                "--threads",
+                threads,
+                ".",
+                &stratus,
+            ];
+            let (c1, fast) = json_run(a.path(), &common);
+            let with = [&["--waivers", waivers.as_str()][..], &common[..]].concat();
+            let (c2, slow) = json_run(a.path(), &with);
+            assert_eq!(c1, c2);
+            assert_eq!(
+                fast["findings"], slow["findings"],
+                "cap {cap}, {threads} threads"
+            );
+            assert_eq!(fast["summary"]["not_listed"], slow["summary"]["not_listed"]);
+            assert_eq!(fast["summary"]["findings"], slow["summary"]["findings"]);
+            assert_eq!(
+                fast["summary"]["by_severity"],
+                slow["summary"]["by_severity"]
+            );
+            assert!(fast["summary"]["not_listed"]["rules"]["TGE001"].as_u64() > Some(20));
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! record accounting (`read == evaluated + skipped`) and the time range covered.
 
 use super::progress::Progress;
-use super::store::Listing;
+use super::store::{Listing, ListingBound};
 use crate::contract::{Diagnostic, EventStats, RuleFacts};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits};
@@ -25,6 +25,8 @@ pub struct EventWorker<'p, 'a> {
     facts: Vec<Option<RuleFacts>>,
     /// Evidence fragments shared by this worker's findings.
     interner: Interner,
+    /// Which findings can still be listed, over all the files this worker read.
+    bound: ListingBound,
 }
 
 impl<'p, 'a> EventWorker<'p, 'a> {
@@ -34,6 +36,7 @@ impl<'p, 'a> EventWorker<'p, 'a> {
             windows,
             facts: Vec::new(),
             interner: Interner::default(),
+            bound: ListingBound::default(),
         }
     }
 }
@@ -128,6 +131,7 @@ struct FileScan<'e, 'p, 'a> {
     fired: Vec<usize>,
     facts: &'e mut Vec<Option<RuleFacts>>,
     interner: &'e mut Interner,
+    bound: &'e mut ListingBound,
     shown: &'e str,
     /// `shown`, shared by the file's findings.
     path: Arc<str>,
@@ -158,6 +162,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             windows,
             facts,
             interner,
+            bound,
         } = worker;
         eval.enable_all();
         FileScan {
@@ -166,6 +171,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             fired: Vec::new(),
             facts,
             interner,
+            bound,
             shown,
             path: shown.into(),
             part,
@@ -260,23 +266,14 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 index: rec.index,
                 line,
             };
-            // With a listing cap most findings are only counted: their evidence is made
-            // when a report reads it. Without one every finding is listed, and the compact,
-            // shared form made now keeps their memory down.
-            let context = if self.listing.cap > 0 {
-                Context::deferred(rec.raw)
-            } else {
-                // Every rule may have reused a result, so the value may not be built yet.
-                let built = match value {
-                    Some(v) => Ok(v),
-                    None => crate::policy::memory::value_with(|| self.eval.value(rec.raw)),
-                };
-                match built {
-                    Ok(v) => Context::of(&v, rec.raw, self.interner),
-                    Err(_) => Context::deferred(rec.raw),
-                }
-            };
+            // Made for the record's first finding that may be listed (most past the cap are
+            // only counted). With a listing cap, evidence is made when a report reads it;
+            // without one every finding is listed, and the compact, shared form made now
+            // keeps their memory down.
+            let mut context: Option<Context> = None;
+            let mut value = value;
             let ids = RecordIds::of(&rec.header);
+            let pos = (&self.path, line.unwrap_or(1), rec.index);
             for hit in self.hits.drain(..) {
                 let rule = self.eval.rule(hit.rule);
                 if self.facts.len() <= hit.rule {
@@ -284,19 +281,31 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 }
                 let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
                 for item in &hit.items {
-                    match finding::build(facts, item, &ids, &context, &loc, self.interner) {
+                    if !self.bound.admits(&rule.desc.id, pos, self.listing) {
+                        // Still checked, so a broken entry is reported wherever it falls.
+                        match crate::policy::deny::DenyEntry::parse(item) {
+                            Ok(_) => self.part.findings.count_unlisted(&facts.id, facts.severity),
+                            Err(msg) => self.part.errors.push(invalid_entry(rule, &msg)),
+                        }
+                        continue;
+                    }
+                    let context = context.get_or_insert_with(|| {
+                        if self.listing.cap > 0 {
+                            return Context::deferred(rec.raw);
+                        }
+                        // Every rule may have reused a result, so the value may not be built.
+                        let built = match value.take() {
+                            Some(v) => Ok(v),
+                            None => crate::policy::memory::value_with(|| self.eval.value(rec.raw)),
+                        };
+                        match built {
+                            Ok(v) => Context::of(&v, rec.raw, self.interner),
+                            Err(_) => Context::deferred(rec.raw),
+                        }
+                    });
+                    match finding::build(facts, item, &ids, context, &loc, self.interner) {
                         Ok(f) => self.part.findings.push(f, self.listing),
-                        Err(msg) => self.part.errors.push(Diagnostic {
-                            code: "policy::result".into(),
-                            path: rule.desc.source.clone(),
-                            line: None,
-                            column: None,
-                            message: format!(
-                                "rule {} returned an invalid deny entry: {msg}",
-                                rule.desc.id
-                            ),
-                            help: None,
-                        }),
+                        Err(msg) => self.part.errors.push(invalid_entry(rule, &msg)),
                     }
                 }
             }
@@ -333,6 +342,20 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             });
         }
         ControlFlow::Continue(())
+    }
+}
+
+fn invalid_entry(rule: &crate::policy::Rule, msg: &str) -> Diagnostic {
+    Diagnostic {
+        code: "policy::result".into(),
+        path: rule.desc.source.clone(),
+        line: None,
+        column: None,
+        message: format!(
+            "rule {} returned an invalid deny entry: {msg}",
+            rule.desc.id
+        ),
+        help: None,
     }
 }
 

@@ -13,6 +13,7 @@ use crate::contract::{Finding, Severity};
 use crate::suppress::{Exceptions, Unlisted, baseline};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::sync::Arc;
 
 /// What the store needs to classify findings.
 #[derive(Clone, Copy)]
@@ -66,6 +67,46 @@ struct RuleFindings {
     omitted: Omitted,
 }
 
+/// Where an event finding sits in report order: path, line and record index (its column is
+/// always 1), the start of [`Finding::sort_key`].
+type Pos = (Arc<str>, u32, u64);
+
+/// Per worker and rule, the positions of the first `cap` findings the worker has made, over all
+/// the files it read (its stores are per file and only meet at the merge). A finding that comes
+/// after all of them cannot be listed: `cap` findings come before it whatever the other
+/// workers find. With no waivers or baseline to classify it by, it is then only counted, and
+/// neither its evidence nor its message is made.
+#[derive(Default)]
+pub struct ListingBound {
+    rules: HashMap<String, BinaryHeap<Pos>>,
+}
+
+impl ListingBound {
+    /// Whether a finding of `rule` on the record at `pos` must be made (it may be listed; its
+    /// position is then remembered). `false`: count it with [`FindingStore::count_unlisted`].
+    pub fn admits(&mut self, rule: &str, pos: (&Arc<str>, u32, u64), how: Listing<'_>) -> bool {
+        if how.cap == 0 || !how.exceptions.none_to_apply() {
+            return true;
+        }
+        let heap = match self.rules.get_mut(rule) {
+            Some(h) => h,
+            None => self.rules.entry(rule.to_string()).or_default(),
+        };
+        let after_all = heap.len() >= how.cap
+            && heap
+                .peek()
+                .is_some_and(|(p, line, index)| (&**p, *line, *index) < (&**pos.0, pos.1, pos.2));
+        if after_all {
+            return false;
+        }
+        heap.push((pos.0.clone(), pos.1, pos.2));
+        if heap.len() > how.cap {
+            heap.pop();
+        }
+        true
+    }
+}
+
 /// One worker's event findings (merged into one at the end).
 #[derive(Default)]
 pub struct FindingStore {
@@ -103,6 +144,17 @@ impl FindingStore {
         {
             omit(&mut rule.omitted, &mut self.unlisted, dropped, waived, how);
         }
+    }
+
+    /// Count a finding of `rule` that [`ListingBound::admits`] turned away: past the cap,
+    /// with nothing to classify it by.
+    pub fn count_unlisted(&mut self, rule: &str, severity: Severity) {
+        let r = match self.rules.get_mut(rule) {
+            Some(r) => r,
+            None => self.rules.entry(rule.to_string()).or_default(),
+        };
+        r.omitted.severity = Some(severity);
+        r.omitted.reported += 1;
     }
 
     pub fn merge(&mut self, other: FindingStore, how: Listing<'_>) {
@@ -178,5 +230,71 @@ fn add_hits(into: &mut Vec<u64>, from: &[u64]) {
     }
     for (a, b) in into.iter_mut().zip(from) {
         *a += b;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::{Location, RuleKind};
+
+    fn at(index: u64) -> Finding {
+        Finding {
+            rule_id: "TGE001".into(),
+            rule_name: "".into(),
+            severity: Severity::Low,
+            kind: RuleKind::Event,
+            title: "".into(),
+            message: format!("m{index}"),
+            resource: "r".into(),
+            location: Location {
+                path: "f.json".into(),
+                start_line: 1,
+                start_column: 1,
+                end_line: 1,
+                end_column: 1,
+                record_index: Some(index),
+                event_id: None,
+            },
+            compliance: Default::default(),
+            evidence: Default::default(),
+            fingerprint: index.to_string(),
+            baseline_state: None,
+        }
+    }
+
+    #[test]
+    fn only_findings_after_the_first_cap_a_worker_made_are_turned_away() {
+        let ex = Exceptions::default();
+        let how = Listing {
+            cap: 2,
+            exceptions: &ex,
+        };
+        let (f, g): (Arc<str>, Arc<str>) = ("f.json".into(), "g.json".into());
+        let mut bound = ListingBound::default();
+        // Two findings of one file fill the cap, whatever file they are in.
+        assert!(bound.admits("TGE001", (&g, 1, 5), how));
+        assert!(bound.admits("TGE001", (&g, 1, 6), how));
+        // After both: turned away. Before one of them (an earlier record, an earlier file), or
+        // on the same record as the last: made.
+        assert!(!bound.admits("TGE001", (&g, 1, 9), how));
+        assert!(bound.admits("TGE001", (&g, 1, 6), how), "same record");
+        assert!(bound.admits("TGE001", (&f, 1, 9), how), "an earlier file");
+        assert!(bound.admits("TGE001", (&g, 1, 3), how));
+        // Now f#9 and g#3 are the first two: g#5 would not be listed any more.
+        assert!(!bound.admits("TGE001", (&g, 1, 5), how));
+        assert!(bound.admits("TGE002", (&g, 1, 9), how), "another rule");
+        let unlimited = Listing {
+            cap: 0,
+            exceptions: &ex,
+        };
+        assert!(bound.admits("TGE001", (&g, 1, 99), unlimited));
+        let mut store = FindingStore::default();
+        store.count_unlisted("TGE001", Severity::Low);
+        store.push(at(3), how);
+        let stored = store.finish();
+        assert_eq!(stored.omitted["TGE001"].reported, 1);
+        assert_eq!(stored.omitted["TGE001"].severity, Some(Severity::Low));
+        assert_eq!(stored.findings.len(), 1);
     }
 }

@@ -175,6 +175,12 @@ impl Exceptions {
 
     /// Whether a reported finding is accepted by the baseline (or by the baseline this run
     /// writes), i.e. does not fail the run.
+    /// Whether no finding needs classifying: no waivers, no baseline read or written. A
+    /// finding past the listing cap then only counts, and need not even be made.
+    pub fn none_to_apply(&self) -> bool {
+        self.waivers.is_none() && self.baseline.is_none() && self.write_baseline.is_none()
+    }
+
     pub fn in_baseline(&self, f: &Finding) -> bool {
         self.write_baseline.is_some()
             || self
