@@ -420,8 +420,17 @@ pub fn judge(
                     continue;
                 }
             };
+            // The group's values; a record without one is grouped as "unknown <field>".
             let resource = entry.resource.clone().unwrap_or_else(|| {
-                let shown: Vec<&str> = key.by.iter().flatten().map(|v| &**v).collect();
+                let shown: Vec<String> = spec
+                    .by
+                    .iter()
+                    .zip(&key.by)
+                    .map(|(g, v)| match v {
+                        Some(v) => v.to_string(),
+                        None => format!("unknown {}", g.as_str().replace('_', " ")),
+                    })
+                    .collect();
                 if shown.is_empty() {
                     "all records".to_string()
                 } else {
