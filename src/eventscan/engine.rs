@@ -6,7 +6,7 @@
 //! back to the interpreter; a differential test keeps the two engines honest.
 
 use super::index::{HeaderFields, RuleIndex};
-use crate::contract::Diagnostic;
+use crate::contract::{Diagnostic, IDENTITY_FIELDS};
 use crate::policy::Rule;
 use crate::policy::eval::deny_items;
 use crate::policy::memory::{self, Guarded};
@@ -228,9 +228,10 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     /// fields, and a record equal to an earlier one in everything else gets that one's result
     /// (`super::memo`).
     ///
-    /// The record's value is built only if a rule has to be evaluated; it is returned (`None`
-    /// when every candidate reused a result). If it cannot be built the record is not
-    /// evaluated at all: the error is returned and `hits` is empty.
+    /// The record's value is built only if a rule has to be evaluated, and only in the forms
+    /// the rules to run need; the whole value is returned when it was built (`None` when every
+    /// candidate reused a result or only memoized rules ran). If it cannot be built the record
+    /// is not evaluated at all: the error is returned and `hits` is empty.
     pub fn evaluate(
         &mut self,
         raw: &str,
@@ -258,31 +259,44 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 }
                 continue;
             }
-            if whole.is_none() {
-                // Only candidate records pay for a full value (reference/regorus.md §8).
-                let values = &mut self.values;
-                match memory::value_with(|| values.build(raw)) {
-                    Ok(v) => whole = Some(v),
-                    Err(e) => {
-                        hits.clear();
-                        return Err(e);
-                    }
-                }
-            }
-            let Some(record) = whole.as_ref() else {
-                continue;
-            };
             let want = if memoize {
                 Loaded::WithoutIdentity
             } else {
                 Loaded::Whole
             };
-            let mut input = || match want {
-                Loaded::WithoutIdentity => without_identity
-                    .get_or_insert_with(|| super::memo::without_identity(record))
-                    .clone(),
-                _ => record.clone(),
+            // Only candidate records pay for a value (reference/regorus.md §8), and only for
+            // the form a rule needs: a record whose only rules to run are memoized is built
+            // without its identity fields straight away.
+            let missing = match want {
+                Loaded::WithoutIdentity => without_identity.is_none(),
+                _ => whole.is_none(),
             };
+            if missing {
+                let values = &mut self.values;
+                let built = match (want, &whole) {
+                    (Loaded::WithoutIdentity, Some(w)) => Ok(super::memo::without_identity(w)),
+                    (Loaded::WithoutIdentity, None) => {
+                        memory::value_with(|| values.build_without(raw, &IDENTITY_FIELDS))
+                    }
+                    _ => memory::value_with(|| values.build(raw)),
+                };
+                match (built, want) {
+                    (Ok(v), Loaded::WithoutIdentity) => without_identity = Some(v),
+                    (Ok(v), _) => whole = Some(v),
+                    (Err(e), _) => {
+                        hits.clear();
+                        return Err(e);
+                    }
+                }
+            }
+            let value = match want {
+                Loaded::WithoutIdentity => without_identity.as_ref(),
+                _ => whole.as_ref(),
+            };
+            let Some(value) = value else {
+                continue;
+            };
+            let input = || value.clone();
             let result = match self.prog.backends[i] {
                 Backend::Rvm(pos) => {
                     if vm_input != want {

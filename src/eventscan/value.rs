@@ -60,15 +60,33 @@ impl ValueBuilder {
 
     /// The record's value, exactly as `serde_json::from_str::<regorus::Value>(raw)` makes it.
     pub fn build(&mut self, raw: &str) -> Result<Value, serde_json::Error> {
+        self.build_without(raw, &[])
+    }
+
+    /// The record's value without the top-level members named in `skip` (what a `memoize`
+    /// rule sees): the same as building it whole and removing them, without copying the
+    /// record's top-level map to do so.
+    pub fn build_without(&mut self, raw: &str, skip: &[&str]) -> Result<Value, serde_json::Error> {
         let mut p = Builder {
             text: raw,
             b: raw.as_bytes(),
             i: 0,
             keys: &mut self.keys,
+            skip,
         };
         match p.value(0) {
             Some(v) if p.ws().is_none() => Ok(v),
-            _ => serde_json::from_str(raw),
+            _ => {
+                let mut v: Value = serde_json::from_str(raw)?;
+                if !skip.is_empty()
+                    && let Ok(o) = v.as_object_mut()
+                {
+                    for k in skip {
+                        o.remove(&Value::from(*k));
+                    }
+                }
+                Ok(v)
+            }
         }
     }
 }
@@ -78,6 +96,8 @@ struct Builder<'t, 'k> {
     b: &'t [u8],
     i: usize,
     keys: &'k mut HashMap<Box<str>, Value, FnvBuild>,
+    /// Members of the outermost object to leave out.
+    skip: &'k [&'k str],
 }
 
 impl<'t> Builder<'t, '_> {
@@ -185,7 +205,13 @@ impl<'t> Builder<'t, '_> {
                 return None;
             }
             self.i += 1;
-            members.push((key, self.value(depth)?));
+            let value = self.value(depth)?;
+            let skipped = depth == 1
+                && !self.skip.is_empty()
+                && matches!(&key, Value::String(k) if self.skip.contains(&&**k));
+            if !skipped {
+                members.push((key, value));
+            }
             match self.ws()? {
                 b',' => self.i += 1,
                 b'}' => {

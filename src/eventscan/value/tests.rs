@@ -30,6 +30,28 @@ fn real_and_generated_records_build_the_value_serde_builds() {
     }
 }
 
+/// What a `memoize` rule sees: the whole value without the identity members.
+fn without_identity_reference(raw: &str) -> Result<regorus::Value, String> {
+    reference(raw).map(|v| crate::eventscan::memo::without_identity(&v))
+}
+
+#[test]
+fn records_built_without_identity_are_the_whole_value_without_those_members() {
+    let mut b = ValueBuilder::new();
+    let skip = crate::contract::IDENTITY_FIELDS;
+    let nested = r#"{"eventID":"1","x":{"eventID":"kept"},"eventTime":"t","eventID":"dup","requestID":null}"#;
+    let mut records = corpus();
+    records.push(nested.to_string());
+    for raw in records {
+        let got = b.build_without(&raw, &skip).map_err(|e| e.to_string());
+        assert_eq!(got, without_identity_reference(&raw), "{raw}");
+    }
+    assert_eq!(
+        b.build_without(nested, &skip).unwrap(),
+        regorus::Value::from_json_str(r#"{"x":{"eventID":"kept"}}"#).unwrap()
+    );
+}
+
 #[test]
 fn edge_cases_match_serde_values_and_errors() {
     let cases = [
@@ -77,6 +99,9 @@ proptest! {
         if let Ok(raw) = String::from_utf8(bytes) {
             let mut b = ValueBuilder::new();
             prop_assert_eq!(built(&mut b, &raw), reference(&raw));
+            let skip = crate::contract::IDENTITY_FIELDS;
+            let without = b.build_without(&raw, &skip).map_err(|e| e.to_string());
+            prop_assert_eq!(without, without_identity_reference(&raw));
         }
     }
 }
