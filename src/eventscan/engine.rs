@@ -159,7 +159,8 @@ enum Loaded {
 /// A rule's raw `deny` entries for one record.
 pub struct RuleHits {
     pub rule: usize,
-    pub items: Vec<serde_json::Value>,
+    /// Shared with the memo when the rule's result is kept for reuse.
+    pub items: Arc<[serde_json::Value]>,
 }
 
 /// Why a rule failed on one record.
@@ -254,7 +255,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 if !items.is_empty() {
                     hits.push(RuleHits {
                         rule: i,
-                        items: items.to_vec(),
+                        items: items.clone(),
                     });
                 }
                 continue;
@@ -338,6 +339,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             match result {
                 Ok(v) => match deny_items(&v) {
                     Ok(items) => {
+                        let items: Arc<[serde_json::Value]> = items.into();
                         if memoize && self.prog.use_memo {
                             self.memo.put(i, &items);
                         }

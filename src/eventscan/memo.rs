@@ -15,7 +15,7 @@ use super::rawpath::without_members;
 use crate::contract::IDENTITY_FIELDS;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// Bytes of keys a worker keeps (all rules together) before its tables start again: about
 /// 11,000 CloudTrail records' worth, and a bound whatever the records' size.
@@ -46,7 +46,10 @@ enum Key {
 }
 
 /// One rule's results by record text (without the identity members).
-type Table = HashMap<Box<[u8]>, Vec<serde_json::Value>, BuildHasherDefault<WordHash>>;
+type Table = HashMap<Box<[u8]>, Items, BuildHasherDefault<WordHash>>;
+
+/// A rule's `deny` entries for a record, shared by the memo and the records that reuse them.
+type Items = Arc<[serde_json::Value]>;
 
 pub struct Memo {
     tables: Vec<Table>,
@@ -77,7 +80,7 @@ impl Memo {
     }
 
     /// Rule `rule`'s stored result for a record whose text is `raw`.
-    pub fn get(&mut self, rule: usize, raw: &str) -> Option<&[serde_json::Value]> {
+    pub fn get(&mut self, rule: usize, raw: &str) -> Option<&Items> {
         if let Key::NotYet = self.key {
             self.key = match without_members(raw, &IDENTITY_FIELDS, &mut self.buf) {
                 Some(()) => Key::Ready,
@@ -100,7 +103,7 @@ impl Memo {
     }
 
     /// Store rule `rule`'s result for the current record (after a [`Memo::get`] that missed).
-    pub fn put(&mut self, rule: usize, items: &[serde_json::Value]) {
+    pub fn put(&mut self, rule: usize, items: &Items) {
         if !matches!(self.key, Key::Ready) {
             return;
         }
@@ -116,7 +119,7 @@ impl Memo {
             return;
         };
         self.held += self.buf.len();
-        table.insert(self.buf.as_slice().into(), items.to_vec());
+        table.insert(self.buf.as_slice().into(), items.clone());
     }
 }
 
@@ -159,19 +162,19 @@ mod tests {
         let mut m = Memo::new(2);
         m.new_record();
         assert!(m.get(1, a).is_none());
-        m.put(1, &[serde_json::json!({"msg": "x"})]);
+        m.put(1, &Arc::from([serde_json::json!({"msg": "x"})]));
         m.new_record();
         // `b` writes the other members in another order: a different text, so no reuse.
         assert!(m.get(1, b).is_none());
         m.new_record();
         let a2 = a.replace("\"1\"", "\"9\"").replace("t1", "t9");
-        assert_eq!(m.get(1, &a2).map(<[_]>::len), Some(1));
+        assert_eq!(m.get(1, &a2).map(|i| i.len()), Some(1));
         assert!(m.get(0, &a2).is_none(), "tables are per rule");
         m.new_record();
         assert!(m.get(1, c).is_none());
         m.new_record();
         assert!(m.get(1, "[1]").is_none());
-        m.put(1, &[]);
+        m.put(1, &Arc::from([]));
         assert_eq!((m.hits, m.misses), (1, 4));
     }
 

@@ -280,7 +280,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                     self.facts.resize(hit.rule + 1, None);
                 }
                 let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
-                for item in &hit.items {
+                for item in hit.items.iter() {
                     if !self.bound.admits(&rule.desc.id, pos, self.listing) {
                         // Still checked, so a broken entry is reported wherever it falls.
                         match crate::policy::deny::DenyEntry::parse(item) {
