@@ -646,3 +646,43 @@ fn aggregate_rule_metadata_is_checked_against_the_loaded_rules() {
         ]
     );
 }
+
+#[test]
+fn a_broken_deny_entry_is_reported_and_takes_no_listing_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = dir.path().join("p");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("a.rego"),
+        "# METADATA\n# title: Names the event\n# description: d\n# custom:\n#   id: USR003\n#   name: names-the-event\n#   severity: low\n#   kind: event\n#   applies_to: [events]\n#   remediation:\n#     events: r\npackage user.a\n\nimport rego.v1\n\ndeny contains {\"msg\": 5} if input.eventID == \"a\"\n\ndeny contains {\"msg\": sprintf(\"event %s\", [input.eventID])} if input.eventID != \"a\"\n",
+    )
+    .unwrap();
+    let events = dir.path().join("e.jsonl");
+    let rec = |id: &str| {
+        format!(
+            r#"{{"eventVersion":"1.09","eventTime":"2024-08-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"{id}"}}"#
+        )
+    };
+    std::fs::write(&events, [rec("a"), rec("b"), rec("c")].join("\n")).unwrap();
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: false,
+        dirs: vec![pol],
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    for cap in [0, 1] {
+        let r = run(&set, vec![events.clone()], |o| {
+            o.max_findings_per_rule = cap
+        });
+        let listed: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+        let want: &[&str] = if cap == 1 {
+            &["event b"]
+        } else {
+            &["event b", "event c"]
+        };
+        assert_eq!(listed, want, "cap {cap}");
+        assert_eq!(r.summary.findings, 2, "cap {cap}");
+        let codes: Vec<&str> = r.errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["policy::result"], "cap {cap}");
+    }
+}

@@ -281,12 +281,14 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 }
                 let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
                 for item in hit.items.iter() {
+                    // A broken entry is reported wherever it falls, and is no finding: checked
+                    // before it can take a place in the listing bound.
+                    if let Err(msg) = crate::policy::deny::DenyEntry::parse(item) {
+                        self.part.errors.push(invalid_entry(rule, &msg));
+                        continue;
+                    }
                     if !self.bound.admits(&rule.desc.id, pos, self.listing) {
-                        // Still checked, so a broken entry is reported wherever it falls.
-                        match crate::policy::deny::DenyEntry::parse(item) {
-                            Ok(_) => self.part.findings.count_unlisted(&facts.id, facts.severity),
-                            Err(msg) => self.part.errors.push(invalid_entry(rule, &msg)),
-                        }
+                        self.part.findings.count_unlisted(&facts.id, facts.severity);
                         continue;
                     }
                     let context = context.get_or_insert_with(|| {
