@@ -9,6 +9,7 @@ use crate::contract::{Compliance, Diagnostic, EventSelector, RuleKind, Severity,
 use selector::parse_selector;
 use serde_json::Value;
 use std::collections::BTreeMap;
+pub(super) use window::check_windows;
 use window::parse_window;
 
 mod selector;

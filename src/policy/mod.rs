@@ -13,7 +13,7 @@ pub mod metadata;
 pub mod recursion;
 pub mod testing;
 
-use crate::contract::{AtLeast, Diagnostic, RuleDescriptor, RuleKind};
+use crate::contract::{Diagnostic, RuleDescriptor};
 use catalog::Catalogs;
 use metadata::PolicyFile;
 use serde_json::Value;
@@ -422,39 +422,7 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
             Err(d) => errors.push(d),
         }
     }
-    let event_ids: BTreeSet<&str> = rules
-        .iter()
-        .filter(|r| r.desc.kind == RuleKind::Event)
-        .map(|r| r.desc.id.as_str())
-        .collect();
-    for r in &rules {
-        let Some(w) = &r.desc.window else { continue };
-        for id in w
-            .counts
-            .iter()
-            .filter(|id| !event_ids.contains(id.as_str()))
-        {
-            errors.push(diag(
-                "policy::metadata",
-                &r.desc.source,
-                None,
-                format!(
-                    "rule {}: `window.counts` names `{id}`, which is not a loaded event rule",
-                    r.desc.id
-                ),
-            ));
-        }
-        if let Some(AtLeast::Param(p)) = &w.at_least
-            && !params.get(p).is_some_and(serde_json::Value::is_u64)
-        {
-            errors.push(diag(
-                "policy::metadata",
-                &r.desc.source,
-                None,
-                format!("rule {}: `window.at_least` names `{p}`, which is not a parameter holding a count", r.desc.id),
-            ));
-        }
-    }
+    errors.extend(metadata::check_windows(&rules, &params));
     for r in &rules {
         for p in &r.desc.requires_params {
             if !params.contains_key(p) {

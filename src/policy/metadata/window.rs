@@ -2,8 +2,10 @@
 //! read as strictly as the rest of the METADATA.
 
 use super::string_list;
-use crate::contract::{AtLeast, GroupBy, WindowSpec};
-use serde_json::Value;
+use crate::contract::{AtLeast, Diagnostic, GroupBy, RuleKind, WindowSpec};
+use crate::policy::Rule;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 const WINDOW_KEYS: &[&str] = &["counts", "by", "length", "at_least"];
 
@@ -97,6 +99,52 @@ pub(super) fn parse_window(v: &Value, report: &mut dyn FnMut(&str, String)) -> O
         seconds: seconds?,
         at_least,
     })
+}
+
+/// What one rule's METADATA cannot say about itself: `counts` must name loaded event rules,
+/// and an `at_least` parameter must exist and hold a count.
+pub(in crate::policy) fn check_windows(
+    rules: &[Rule],
+    params: &Map<String, Value>,
+) -> Vec<Diagnostic> {
+    let event_ids: BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r.desc.kind == RuleKind::Event)
+        .map(|r| r.desc.id.as_str())
+        .collect();
+    let mut errors = Vec::new();
+    let mut problem = |r: &Rule, message: String| {
+        errors.push(Diagnostic {
+            code: "policy::metadata".into(),
+            path: r.desc.source.clone(),
+            line: None,
+            column: None,
+            message: format!("rule {}: {message}", r.desc.id),
+            help: None,
+        })
+    };
+    for r in rules {
+        let Some(w) = &r.desc.window else { continue };
+        for id in w
+            .counts
+            .iter()
+            .filter(|id| !event_ids.contains(id.as_str()))
+        {
+            problem(
+                r,
+                format!("`window.counts` names `{id}`, which is not a loaded event rule"),
+            );
+        }
+        if let Some(AtLeast::Param(p)) = &w.at_least
+            && !params.get(p).is_some_and(Value::is_u64)
+        {
+            problem(
+                r,
+                format!("`window.at_least` names `{p}`, which is not a parameter holding a count"),
+            );
+        }
+    }
+    errors
 }
 
 /// `90s`, `10m`, `1h`, `1d` in seconds.

@@ -1,0 +1,157 @@
+//! Grouping and the order independence of aggregate tallies.
+
+use super::*;
+use crate::policy::{self, LoadOptions, PolicySet};
+use proptest::prelude::*;
+use std::sync::LazyLock;
+
+/// The built-in pack with every burst threshold at 2, so that small cases produce findings.
+static PACK: LazyLock<PolicySet> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let params = dir.path().join("p.yaml");
+    std::fs::write(
+        &params,
+        "trailguard:\n  params:\n    authorization_failure_burst: 2\n    console_sign_in_failure_burst: 2\n",
+    )
+    .unwrap();
+    let (set, errors) = policy::load(&LoadOptions {
+        builtin: true,
+        data_files: vec![params],
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    set
+});
+
+fn rule(id: &str) -> &'static Rule {
+    PACK.rules.iter().find(|r| r.desc.id == id).unwrap()
+}
+
+/// A record that TGE001 (`denied`) or TGE006 (else) fires on.
+fn record(i: usize, who: u8, ip: u8, minute: u8, denied: bool) -> String {
+    let time = format!("2024-08-01T10:{:02}:{:02}Z", minute % 60, i % 60);
+    let who = format!("arn:aws:iam::111122223333:user/u{}", who % 3);
+    let ip = format!("198.51.100.{}", ip % 3);
+    if denied {
+        serde_json::json!({"eventVersion": "1.09", "eventTime": time, "eventID": format!("e{i}"),
+            "eventSource": "iam.amazonaws.com", "eventName": "ListUsers", "errorCode": "AccessDenied",
+            "sourceIPAddress": ip, "userIdentity": {"type": "IAMUser", "arn": who}})
+    } else {
+        serde_json::json!({"eventVersion": "1.09", "eventTime": time, "eventID": format!("e{i}"),
+            "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin",
+            "sourceIPAddress": ip, "userIdentity": {"type": "IAMUser", "arn": who}})
+    }
+    .to_string()
+}
+
+/// `(rule, message, location, fingerprint)` of each finding.
+fn judged(tally: Tally, plan: &Plan<'_>) -> Vec<String> {
+    let (findings, errors) = judge(plan, tally, &PACK.engine);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut out: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}#{:?} {} {}",
+                f.rule_id,
+                f.message,
+                f.location.path,
+                f.location.record_index,
+                f.fingerprint,
+                f.evidence.to_json()
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn counts_group_by_principal_and_address_within_windows() {
+    let events = [rule("TGE001"), rule("TGE006")];
+    let plan = Plan::new(
+        vec![rule("TGA001"), rule("TGA002")],
+        &events,
+        |_| true,
+        &PACK.params,
+        true,
+    );
+    let path: Arc<str> = Arc::from("f.json");
+    let mut t = Tally::default();
+    // u0 denied twice in 10:00-10:10 (a burst at threshold 2) and once at 10:12; two
+    // failed sign-ins from .1, one from .2.
+    for (i, who, ip, minute, denied) in [
+        (0, 0, 0, 1, true),
+        (1, 0, 1, 9, true),
+        (2, 0, 0, 12, true),
+        (3, 1, 1, 3, false),
+        (4, 2, 1, 4, false),
+        (5, 2, 2, 5, false),
+    ] {
+        let raw = record(i, who, ip, minute, denied);
+        let header = Header::parse(&raw).unwrap();
+        let rec = Counted {
+            header: &header,
+            raw: &raw,
+            path: &path,
+            index: i as u64,
+            line: None,
+        };
+        t.count(&plan, &[usize::from(!denied)], &rec);
+    }
+    assert_eq!(t.len(), 4);
+    let got: Vec<String> = judged(t, &plan)
+        .iter()
+        .map(|l| l.split(" f.json").next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "TGA001 principal arn:aws:iam::111122223333:user/u0 was denied 2 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
+            "TGA002 2 console sign-ins failed from 198.51.100.1 between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(crate::events::testdata::cases(64))]
+
+    /// Workers count separately and their tallies are added up in whatever order rayon
+    /// reduces them: the findings must be those of one worker counting everything.
+    #[test]
+    fn tallies_add_up_to_the_same_findings_in_any_split_and_order(
+        records in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u8..25, any::<bool>(), 0usize..4), 1..60),
+        order in any::<u64>(),
+    ) {
+        let (tga1, tga2) = (rule("TGA001"), rule("TGA002"));
+        let events = [rule("TGE001"), rule("TGE006")];
+        let plan = Plan::new(vec![tga1, tga2], &events, |_| true, &PACK.params, true);
+        let paths: Vec<Arc<str>> = (0..4).map(|i| Arc::from(format!("f{i}.json"))).collect();
+        let mut one = Tally::default();
+        let mut parts: Vec<Tally> = (0..4).map(|_| Tally::default()).collect();
+        for (i, &(who, ip, minute, denied, part)) in records.iter().enumerate() {
+            let raw = record(i, who, ip, minute, denied);
+            let header = Header::parse(&raw).unwrap();
+            let rec = Counted { header: &header, raw: &raw, path: &paths[part], index: i as u64, line: None };
+            let fired = [usize::from(!denied)];
+            one.count(&plan, &fired, &rec);
+            parts[part].count(&plan, &fired, &rec);
+        }
+        // Merge the parts in an order drawn from `order`.
+        let mut merged = Tally::default();
+        let mut left: Vec<Tally> = parts;
+        let mut seed = order;
+        while !left.is_empty() {
+            let k = (seed % left.len() as u64) as usize;
+            seed /= 4;
+            let mut t = left.swap_remove(k);
+            if seed % 2 == 0 {
+                t.merge(std::mem::take(&mut merged));
+                merged = t;
+            } else {
+                merged.merge(t);
+            }
+        }
+        prop_assert_eq!(judged(merged, &plan), judged(one, &plan));
+    }
+}
