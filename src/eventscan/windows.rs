@@ -156,14 +156,29 @@ impl Group {
     }
 }
 
-/// One worker's counts.
-#[derive(Debug, Default)]
+/// Groups a scan keeps at most (about 100 MB): far more than a year of one busy account's
+/// bursts-in-the-making, and a bound on the one part of an event scan that grows with the
+/// archive. Past it no new group is opened and the scan reports the aggregate rules'
+/// results as incomplete (exit 2) instead of running out of memory.
+pub const MAX_GROUPS: usize = 400_000;
+
+/// Counts of one input, then of the inputs merged so far.
+#[derive(Debug)]
 pub struct Tally {
     groups: HashMap<GroupKey, Group>,
     /// One copy of each grouped value (principals and addresses repeat from record to record).
     values: HashSet<Arc<str>>,
     /// Counted records without a usable `eventTime` (they cannot be put in a window).
     pub untimed: u64,
+    limit: usize,
+    /// Records (or merged groups) not counted because the tally was full.
+    overflow: u64,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally::with_limit(MAX_GROUPS)
+    }
 }
 
 /// The record a finding fired on, as the tally needs it.
@@ -177,6 +192,16 @@ pub struct Counted<'r> {
 }
 
 impl Tally {
+    pub fn with_limit(limit: usize) -> Tally {
+        Tally {
+            groups: HashMap::new(),
+            values: HashSet::new(),
+            untimed: 0,
+            limit,
+            overflow: 0,
+        }
+    }
+
     /// Count one record on which the event rules `fired` (program indices) produced findings.
     pub fn count(&mut self, plan: &Plan<'_>, fired: &[usize], rec: &Counted<'_>) {
         let mut touched: Vec<usize> = fired
@@ -221,6 +246,7 @@ impl Tally {
                 line: rec.line,
                 event_id: rec.header.event_id.as_deref().map(Box::from),
             };
+            let full = self.groups.len() >= self.limit;
             let group = match self.groups.entry(key) {
                 Entry::Occupied(o) => {
                     let g = o.into_mut();
@@ -229,6 +255,10 @@ impl Tally {
                         g.first = sample();
                     }
                     g
+                }
+                Entry::Vacant(_) if full => {
+                    self.overflow += 1;
+                    continue;
                 }
                 Entry::Vacant(v) => v.insert(Group {
                     count: 0,
@@ -258,11 +288,15 @@ impl Tally {
 
     pub fn merge(&mut self, other: Tally) {
         self.untimed += other.untimed;
+        self.overflow += other.overflow;
+        self.limit = self.limit.min(other.limit);
         for (k, g) in other.groups {
-            match self.groups.get_mut(&k) {
-                Some(mine) => mine.merge(g),
-                None => {
-                    self.groups.insert(k, g);
+            let full = self.groups.len() >= self.limit;
+            match self.groups.entry(k) {
+                Entry::Occupied(mine) => mine.into_mut().merge(g),
+                Entry::Vacant(_) if full => self.overflow += g.count,
+                Entry::Vacant(v) => {
+                    v.insert(g);
                 }
             }
         }
@@ -326,6 +360,24 @@ pub fn judge(
     let mut errors = Vec::new();
     if plan.rules.is_empty() {
         return (findings, errors);
+    }
+    if tally.overflow > 0 {
+        errors.push(Diagnostic {
+            code: "events::aggregate-limit".into(),
+            path: "aggregate rules".into(),
+            line: None,
+            column: None,
+            message: format!(
+                "aggregate rules stopped opening groups at {} (principal or address and \
+                 window): {} counted records were left out, so their results are incomplete",
+                tally.limit, tally.overflow
+            ),
+            help: Some(
+                "scan a shorter period (--since/--until) or turn aggregate rules off \
+                 (--ignore TGA)"
+                    .into(),
+            ),
+        });
     }
     let mut engine = engine.clone();
     let facts: Vec<RuleFacts> = plan.rules.iter().map(|r| RuleFacts::of(&r.desc)).collect();

@@ -113,6 +113,54 @@ fn counts_group_by_principal_and_address_within_windows() {
     );
 }
 
+#[test]
+fn a_full_tally_opens_no_group_and_says_its_results_are_incomplete() {
+    let events = [rule("TGE001"), rule("TGE006")];
+    let plan = Plan::new(vec![rule("TGA001")], &events, |_| true, &PACK.params, true);
+    let path: Arc<str> = Arc::from("f.json");
+    let count = |t: &mut Tally, i: usize, who: u8| {
+        let raw = record(i, who, 0, 1, true);
+        let header = Header::parse(&raw).unwrap();
+        let rec = Counted {
+            header: &header,
+            raw: &raw,
+            path: &path,
+            index: i as u64,
+            line: None,
+        };
+        t.count(&plan, &[0], &rec);
+    };
+    let mut t = Tally::with_limit(2);
+    // Principals u0 and u1 open the two groups; u2 finds the tally full, u0 still counts.
+    for (i, who) in [(0, 0), (1, 1), (2, 2), (3, 2), (4, 0)] {
+        count(&mut t, i, who);
+    }
+    assert_eq!((t.len(), t.overflow), (2, 2));
+    // Merging a tally with another group: left out, and counted as left out.
+    let mut other = Tally::with_limit(2);
+    count(&mut other, 5, 2);
+    t.merge(other);
+    assert_eq!((t.len(), t.overflow), (2, 3));
+    let (findings, errors) = judge(&plan, t, &PACK.engine);
+    assert_eq!(
+        findings.len(),
+        1,
+        "u0's two denials still make a burst at threshold 2"
+    );
+    let e: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        e,
+        [(
+            "events::aggregate-limit",
+            "aggregate rules stopped opening groups at 2 (principal or address and window): 3 \
+             counted records were left out, so their results are incomplete"
+        )]
+    );
+}
+
 proptest! {
     #![proptest_config(crate::events::testdata::cases(64))]
 
