@@ -539,7 +539,7 @@ fn aggregate_rules_count_bursts_across_files_and_threads() {
         (
             "TGA001".to_string(),
             "principal arn:aws:iam::111122223333:user/mallory was denied 25 times between \
-             2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z"
+             2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z (none in the scan's 6 other windows)"
                 .to_string(),
             "recon.json".to_string(),
             0,
@@ -548,7 +548,7 @@ fn aggregate_rules_count_bursts_across_files_and_threads() {
         (
             "TGA002".to_string(),
             "6 console sign-ins failed from 198.51.100.23 between 2024-08-01T11:00:00Z and \
-             2024-08-01T11:10:00Z"
+             2024-08-01T11:10:00Z (none in the scan's 6 other windows)"
                 .to_string(),
             "recon-and-spray.jsonl".to_string(),
             34,
@@ -565,6 +565,7 @@ fn aggregate_rules_count_bursts_across_files_and_threads() {
             "window": {"start": "2024-08-01T10:00:00Z", "end": "2024-08-01T10:10:00Z", "seconds": 600},
             "group": {"principal": "arn:aws:iam::111122223333:user/mallory"},
             "count": 25,
+            "outside": {"count": 0, "windows": 6},
             "rules": {"TGE001": 25},
             "first_seen": "2024-08-01T10:01:00Z",
             "last_seen": "2024-08-01T10:03:48Z",
@@ -611,13 +612,15 @@ fn aggregate_thresholds_are_parameters() {
         .map(|(id, msg, ..)| format!("{id} {msg}"))
         .collect();
     // At 12, bob and both halves of carol's run reach it; 6 sign-in failures no longer do.
+    // The scan covers 10:01 to 11:00, seven windows: each finding says how its principal did
+    // in the other six.
     assert_eq!(
         got,
         [
-            "TGA001 principal arn:aws:iam::111122223333:user/bob was denied 19 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
-            "TGA001 principal arn:aws:iam::111122223333:user/carol was denied 12 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
-            "TGA001 principal arn:aws:iam::111122223333:user/carol was denied 12 times between 2024-08-01T10:10:00Z and 2024-08-01T10:20:00Z",
-            "TGA001 principal arn:aws:iam::111122223333:user/mallory was denied 25 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z",
+            "TGA001 principal arn:aws:iam::111122223333:user/bob was denied 19 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z (none in the scan's 6 other windows)",
+            "TGA001 principal arn:aws:iam::111122223333:user/carol was denied 12 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z (12 in the scan's 6 other windows)",
+            "TGA001 principal arn:aws:iam::111122223333:user/carol was denied 12 times between 2024-08-01T10:10:00Z and 2024-08-01T10:20:00Z (12 in the scan's 6 other windows)",
+            "TGA001 principal arn:aws:iam::111122223333:user/mallory was denied 25 times between 2024-08-01T10:00:00Z and 2024-08-01T10:10:00Z (none in the scan's 6 other windows)",
         ]
     );
 }

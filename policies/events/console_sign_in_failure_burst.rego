@@ -33,9 +33,11 @@ package trailguard.events.console_sign_in_failure_burst
 
 import rego.v1
 
+import data.trailguard.events.lib.burst
+
 deny contains {"msg": msg} if {
 	input.count >= data.trailguard.params.console_sign_in_failure_burst
-	msg := sprintf("%d console sign-ins failed from %s between %s and %s", [input.count, source, input.window.start, input.window.end])
+	msg := sprintf("%d console sign-ins failed from %s between %s and %s%s", [input.count, source, input.window.start, input.window.end, burst.outside(input)])
 }
 
 source := input.group.source_ip if {

@@ -36,6 +36,8 @@ package trailguard.events.destruction_burst
 
 import rego.v1
 
+import data.trailguard.events.lib.burst
+
 label := {
 	"TGE007": "KMS keys disabled or scheduled for deletion",
 	"TGE031": "buckets deleted",
@@ -46,9 +48,5 @@ label := {
 deny contains {"msg": msg} if {
 	input.count >= data.trailguard.params.destruction_burst
 	what := concat(", ", sort([sprintf("%d %s", [n, object.get(label, id, id)]) | some id, n in input.rules]))
-	msg := sprintf("%s destroyed data %d times between %s and %s: %s", [who, input.count, input.window.start, input.window.end, what])
+	msg := sprintf("%s destroyed data %d times between %s and %s%s: %s", [burst.principal(input), input.count, input.window.start, input.window.end, burst.outside(input), what])
 }
-
-who := sprintf("principal %s", [input.group.principal]) if {
-	is_string(input.group.principal)
-} else := "an unidentified principal"

@@ -33,11 +33,9 @@ package trailguard.events.secret_read_burst
 
 import rego.v1
 
+import data.trailguard.events.lib.burst
+
 deny contains {"msg": msg} if {
 	input.count >= data.trailguard.params.secret_read_burst
-	msg := sprintf("%s read secrets %d times between %s and %s", [who, input.count, input.window.start, input.window.end])
+	msg := sprintf("%s read secrets %d times between %s and %s%s", [burst.principal(input), input.count, input.window.start, input.window.end, burst.outside(input)])
 }
-
-who := sprintf("principal %s", [input.group.principal]) if {
-	is_string(input.group.principal)
-} else := "an unidentified principal"

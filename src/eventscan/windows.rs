@@ -113,11 +113,14 @@ struct Sample {
     event_id: Option<Box<str>>,
 }
 
+/// A group's value for each `by` field (`None`: the record has none).
+type GroupValues = Box<[Option<Arc<str>>]>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct GroupKey {
     rule: usize,
     start: i64,
-    by: Box<[Option<Arc<str>>]>,
+    by: GroupValues,
 }
 
 /// What is kept per group: counts, the earliest record (in time, file, index order: the same
@@ -229,7 +232,7 @@ impl Tally {
                 continue;
             };
             let secs = spec.seconds.max(1) as i64;
-            let by: Box<[Option<Arc<str>>]> = spec
+            let by: GroupValues = spec
                 .by
                 .iter()
                 .map(|g| group_value(*g, rec).map(|v| self.intern(&v)))
@@ -351,10 +354,13 @@ fn instant(t: Timestamp) -> String {
 
 /// Offer every group to its rule with `engine` (holding the parameters) and turn the `deny`
 /// entries into findings.
+/// `span` is the first and last `eventTime` of the records read (for each group's
+/// `outside`: the same series in the scan's other windows).
 pub fn judge(
     plan: &Plan<'_>,
     tally: Tally,
     engine: &regorus::Engine,
+    span: Option<(Timestamp, Timestamp)>,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
@@ -381,6 +387,15 @@ pub fn judge(
     }
     let mut engine = engine.clone();
     let facts: Vec<RuleFacts> = plan.rules.iter().map(|r| RuleFacts::of(&r.desc)).collect();
+    // Each series (rule and group values) over all its windows, before any is left out.
+    let mut series: HashMap<(usize, &GroupValues), u64> = HashMap::new();
+    for (k, g) in &tally.groups {
+        *series.entry((k.rule, &k.by)).or_insert(0) += g.count;
+    }
+    let series: HashMap<(usize, GroupValues), u64> = series
+        .into_iter()
+        .map(|((r, by), n)| ((r, by.clone()), n))
+        .collect();
     let mut groups: Vec<(GroupKey, Group)> = tally
         .groups
         .into_iter()
@@ -408,6 +423,16 @@ pub fn judge(
                 )
             })
             .collect();
+        let total = series
+            .get(&(key.rule, key.by.clone()))
+            .copied()
+            .unwrap_or(group.count);
+        let secs = spec.seconds.max(1) as i64;
+        // Windows the scan covers besides this one (the records read may start or end
+        // inside a window: it counts).
+        let other_windows = span.map_or(0, |(first, last)| {
+            (last.secs.div_euclid(secs) - first.secs.div_euclid(secs)).max(0)
+        });
         let summary = json!({
             "window": {
                 "start": rfc3339(key.start),
@@ -416,6 +441,7 @@ pub fn judge(
             },
             "group": by,
             "count": group.count,
+            "outside": {"count": total - group.count, "windows": other_windows},
             "rules": group
                 .rules
                 .iter()

@@ -493,8 +493,18 @@ pub fn scan_prepared(
     if prepared.program.get().is_some() {
         let tally = std::mem::take(&mut part.events.tally);
         // The event program's engine: already analysed when the event rules were compiled.
-        let (found, errs) =
-            crate::eventscan::windows::judge(prepared.windows(), tally, &prepared.program().engine);
+        let stats = &part.events.stats;
+        let time = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(crate::events::Timestamp::parse_rfc3339)
+        };
+        let span = time(&stats.first_event_time).zip(time(&stats.last_event_time));
+        let (found, errs) = crate::eventscan::windows::judge(
+            prepared.windows(),
+            tally,
+            &prepared.program().engine,
+            span,
+        );
         for f in found {
             part.events.findings.push(f, listing);
         }

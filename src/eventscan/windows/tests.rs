@@ -46,7 +46,7 @@ fn record(i: usize, who: u8, ip: u8, minute: u8, denied: bool) -> String {
 
 /// `(rule, message, location, fingerprint)` of each finding.
 fn judged(tally: Tally, plan: &Plan<'_>) -> Vec<String> {
-    let (findings, errors) = judge(plan, tally, &PACK.engine);
+    let (findings, errors) = judge(plan, tally, &PACK.engine, None);
     assert!(errors.is_empty(), "{errors:?}");
     let mut out: Vec<String> = findings
         .iter()
@@ -141,7 +141,7 @@ fn a_full_tally_opens_no_group_and_says_its_results_are_incomplete() {
     count(&mut other, 5, 2);
     t.merge(other);
     assert_eq!((t.len(), t.overflow), (2, 3));
-    let (findings, errors) = judge(&plan, t, &PACK.engine);
+    let (findings, errors) = judge(&plan, t, &PACK.engine, None);
     assert_eq!(
         findings.len(),
         1,
