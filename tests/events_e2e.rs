@@ -21,6 +21,28 @@ fn pack() -> PolicySet {
     set
 }
 
+/// An empty directory for user policies under `dir`.
+fn policy_dir(dir: &std::path::Path) -> PathBuf {
+    let pol = dir.join("p");
+    std::fs::create_dir_all(&pol).unwrap();
+    pol
+}
+
+/// The policies of `dirs` (after the built-in pack when `builtin`) with the parameter files
+/// `data_files`, and the load's diagnostics.
+fn load_pack(
+    builtin: bool,
+    dirs: Vec<PathBuf>,
+    data_files: Vec<PathBuf>,
+) -> (PolicySet, Vec<trailguard::contract::Diagnostic>) {
+    policy::load(&LoadOptions {
+        builtin,
+        dirs,
+        data_files,
+        ..Default::default()
+    })
+}
+
 fn run(set: &PolicySet, paths: Vec<PathBuf>, tweak: impl FnOnce(&mut ScanOptions)) -> ScanReport {
     let mut opts = ScanOptions {
         paths,
@@ -282,8 +304,7 @@ fn an_event_read_twice_gives_one_finding_per_rule() {
 #[test]
 fn selectors_with_alternatives_and_request_parameter_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let pol = dir.path().join("p");
-    std::fs::create_dir_all(&pol).unwrap();
+    let pol = policy_dir(dir.path());
     std::fs::write(
         pol.join("secret_reads.rego"),
         r#"# METADATA
@@ -376,11 +397,7 @@ deny contains {"msg": sprintf("%s read", [input.eventID])} if {
     ];
     let events = dir.path().join("events.jsonl");
     std::fs::write(&events, lines.join("\n")).unwrap();
-    let (set, errors) = policy::load(&LoadOptions {
-        builtin: false,
-        dirs: vec![pol],
-        ..Default::default()
-    });
+    let (set, errors) = load_pack(false, vec![pol], vec![]);
     assert!(errors.is_empty(), "{errors:#?}");
     for no_prefilter in [false, true] {
         let r = run(&set, vec![events.clone()], |o| {
@@ -470,8 +487,7 @@ fn memoized_rules_reuse_results_and_change_no_finding() {
 #[test]
 fn a_memoized_rule_cannot_read_identity_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let pol = dir.path().join("p");
-    std::fs::create_dir_all(&pol).unwrap();
+    let pol = policy_dir(dir.path());
     for (file, id, memoize) in [("a.rego", "USR001", true), ("b.rego", "USR002", false)] {
         let pkg = file.trim_end_matches(".rego");
         std::fs::write(
@@ -488,11 +504,7 @@ fn a_memoized_rule_cannot_read_identity_fields() {
         r#"{"Records":[{"eventVersion":"1.09","eventTime":"2024-08-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"ev-1"}]}"#,
     )
     .unwrap();
-    let (set, errors) = policy::load(&LoadOptions {
-        builtin: false,
-        dirs: vec![pol],
-        ..Default::default()
-    });
+    let (set, errors) = load_pack(false, vec![pol], vec![]);
     assert!(errors.is_empty(), "{errors:#?}");
     let r = run(&set, vec![events], |_| {});
     let got: Vec<_> = r
@@ -600,11 +612,7 @@ fn aggregate_thresholds_are_parameters() {
         "trailguard:\n  params:\n    authorization_failure_burst: 12\n    console_sign_in_failure_burst: 7\n",
     )
     .unwrap();
-    let (set, errors) = policy::load(&LoadOptions {
-        builtin: true,
-        data_files: vec![params],
-        ..Default::default()
-    });
+    let (set, errors) = load_pack(true, vec![], vec![params]);
     assert!(errors.is_empty(), "{errors:#?}");
     let r = run(&set, bursts(), |_| {});
     let got: Vec<String> = located(&r, "TGA")
@@ -628,18 +636,13 @@ fn aggregate_thresholds_are_parameters() {
 #[test]
 fn aggregate_rule_metadata_is_checked_against_the_loaded_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let pol = dir.path().join("p");
-    std::fs::create_dir_all(&pol).unwrap();
+    let pol = policy_dir(dir.path());
     std::fs::write(
         pol.join("a.rego"),
         "# METADATA\n# title: Bursts\n# description: d\n# custom:\n#   id: USR010\n#   name: bursts\n#   severity: low\n#   kind: aggregate\n#   applies_to: [events]\n#   window:\n#     counts: [TGE999]\n#     by: [principal]\n#     length: 5m\n#     at_least: no_such_param\n#   remediation:\n#     events: r\npackage user.a\n\nimport rego.v1\n\ndeny contains {\"msg\": \"x\"} if input.count > 1\n",
     )
     .unwrap();
-    let (_, errors) = policy::load(&LoadOptions {
-        builtin: true,
-        dirs: vec![pol],
-        ..Default::default()
-    });
+    let (_, errors) = load_pack(true, vec![pol], vec![]);
     let msgs: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(
         msgs,
@@ -653,8 +656,7 @@ fn aggregate_rule_metadata_is_checked_against_the_loaded_rules() {
 #[test]
 fn a_broken_deny_entry_is_reported_and_takes_no_listing_place() {
     let dir = tempfile::tempdir().unwrap();
-    let pol = dir.path().join("p");
-    std::fs::create_dir_all(&pol).unwrap();
+    let pol = policy_dir(dir.path());
     std::fs::write(
         pol.join("a.rego"),
         "# METADATA\n# title: Names the event\n# description: d\n# custom:\n#   id: USR003\n#   name: names-the-event\n#   severity: low\n#   kind: event\n#   applies_to: [events]\n#   remediation:\n#     events: r\npackage user.a\n\nimport rego.v1\n\ndeny contains {\"msg\": 5} if input.eventID == \"a\"\n\ndeny contains {\"msg\": sprintf(\"event %s\", [input.eventID])} if input.eventID != \"a\"\n",
@@ -667,11 +669,7 @@ fn a_broken_deny_entry_is_reported_and_takes_no_listing_place() {
         )
     };
     std::fs::write(&events, [rec("a"), rec("b"), rec("c")].join("\n")).unwrap();
-    let (set, errors) = policy::load(&LoadOptions {
-        builtin: false,
-        dirs: vec![pol],
-        ..Default::default()
-    });
+    let (set, errors) = load_pack(false, vec![pol], vec![]);
     assert!(errors.is_empty(), "{errors:#?}");
     for cap in [0, 1] {
         let r = run(&set, vec![events.clone()], |o| {

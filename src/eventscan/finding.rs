@@ -30,6 +30,22 @@ pub struct RecordLoc {
     pub line: Option<u32>,
 }
 
+impl RecordLoc {
+    /// A finding's location on this record (a record is one line: column 1 to 1).
+    pub fn location(&self, event_id: Option<String>) -> Location {
+        let line = self.line.unwrap_or(1);
+        Location {
+            path: self.path.clone(),
+            start_line: line,
+            start_column: 1,
+            end_line: line,
+            end_column: 1,
+            record_index: Some(self.index),
+            event_id,
+        }
+    }
+}
+
 /// An evidence key and the path of its value in the record.
 type Field = (&'static str, &'static [&'static str]);
 
@@ -353,15 +369,6 @@ pub fn build(
             &entry.key,
         ]),
     };
-    let line = loc.line.unwrap_or(1);
-    let location = Location {
-        path: loc.path.clone(),
-        start_line: line,
-        start_column: 1,
-        end_line: line,
-        end_column: 1,
-        record_index: Some(loc.index),
-        event_id,
-    };
+    let location = loc.location(event_id);
     Ok(facts.finding(entry.msg, resource, location, evidence, fp))
 }

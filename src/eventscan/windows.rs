@@ -10,7 +10,8 @@
 //! scan each group (at least `at_least` records) is offered to the rule as `input`, and its
 //! `deny` entries become findings located at the group's earliest record.
 
-use crate::contract::{AtLeast, Diagnostic, Finding, GroupBy, Location, RuleFacts, fingerprint};
+use super::finding::RecordLoc;
+use crate::contract::{AtLeast, Diagnostic, Finding, GroupBy, RuleFacts, fingerprint};
 use crate::events::{Header, Timestamp};
 use crate::policy::Rule;
 use crate::policy::deny::DenyEntry;
@@ -387,24 +388,17 @@ pub fn judge(
     }
     let mut engine = engine.clone();
     let facts: Vec<RuleFacts> = plan.rules.iter().map(|r| RuleFacts::of(&r.desc)).collect();
-    // Each series (rule and group values) over all its windows, before any is left out.
+    let mut groups: Vec<(GroupKey, Group)> = tally.groups.into_iter().collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    // Each series (rule and group values) over all its windows, groups under `at_least`
+    // included: what `outside` is made of.
     let mut series: HashMap<(usize, &GroupValues), u64> = HashMap::new();
-    for (k, g) in &tally.groups {
+    for (k, g) in &groups {
         *series.entry((k.rule, &k.by)).or_insert(0) += g.count;
     }
-    let series: HashMap<(usize, GroupValues), u64> = series
-        .into_iter()
-        .map(|((r, by), n)| ((r, by.clone()), n))
-        .collect();
-    let mut groups: Vec<(GroupKey, Group)> = tally
-        .groups
-        .into_iter()
-        .filter(|(k, g)| g.count >= plan.at_least[k.rule])
-        .collect();
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = vec![false; plan.rules.len()];
-    for (key, group) in groups {
-        if failed[key.rule] {
+    for (key, group) in &groups {
+        if failed[key.rule] || group.count < plan.at_least[key.rule] {
             continue;
         }
         let rule = plan.rules[key.rule];
@@ -424,7 +418,7 @@ pub fn judge(
             })
             .collect();
         let total = series
-            .get(&(key.rule, key.by.clone()))
+            .get(&(key.rule, &key.by))
             .copied()
             .unwrap_or(group.count);
         let secs = spec.seconds.max(1) as i64;
@@ -484,17 +478,7 @@ pub fn judge(
             let entry = match DenyEntry::parse(item) {
                 Ok(e) => e,
                 Err(msg) => {
-                    errors.push(Diagnostic {
-                        code: "policy::result".into(),
-                        path: rule.desc.source.clone(),
-                        line: None,
-                        column: None,
-                        message: format!(
-                            "rule {} returned an invalid deny entry: {msg}",
-                            rule.desc.id
-                        ),
-                        help: None,
-                    });
+                    errors.push(crate::policy::deny::invalid(rule, &msg));
                     continue;
                 }
             };
@@ -527,16 +511,12 @@ pub fn judge(
             );
             parts.push(entry.key.clone());
             let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-            let line = first.line.unwrap_or(1);
-            let location = Location {
+            let location = RecordLoc {
                 path: first.path.clone(),
-                start_line: line,
-                start_column: 1,
-                end_line: line,
-                end_column: 1,
-                record_index: Some(first.index),
-                event_id: first.event_id.as_deref().map(str::to_string),
-            };
+                index: first.index,
+                line: first.line,
+            }
+            .location(first.event_id.as_deref().map(str::to_string));
             findings.push(facts[key.rule].finding(
                 entry.msg,
                 resource,

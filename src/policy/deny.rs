@@ -2,7 +2,7 @@
 //! "key"?, "evidence"?}`, and the finding a rule's descriptor turns it into.
 
 use super::Rule;
-use crate::contract::{Evidence, Finding, Location, RuleFacts};
+use crate::contract::{Diagnostic, Evidence, Finding, Location, RuleFacts};
 use serde_json::{Map, Value};
 
 /// One parsed `deny` entry.
@@ -13,6 +13,21 @@ pub struct DenyEntry<'v> {
     pub key: String,
     pub evidence: Option<&'v Value>,
     pub loc: Option<&'v Map<String, Value>>,
+}
+
+/// The diagnostic for a `deny` entry of `rule` that [`DenyEntry::parse`] refused with `msg`.
+pub fn invalid(rule: &Rule, msg: &str) -> Diagnostic {
+    Diagnostic {
+        code: "policy::result".into(),
+        path: rule.desc.source.clone(),
+        line: None,
+        column: None,
+        message: format!("rule {} returned an invalid deny entry: {msg}", rule.desc.id),
+        help: Some(
+            "a deny entry is an object with `msg` (string), `resource`, `loc` and optional `evidence`"
+                .into(),
+        ),
+    }
 }
 
 impl<'v> DenyEntry<'v> {

@@ -219,14 +219,7 @@ fn collect(
     for item in items {
         match to_finding(rule, doc, &item) {
             Ok(f) => findings.push(f),
-            Err(msg) => errors.push(Diagnostic {
-                code: "policy::result".into(),
-                path: rule.desc.source.clone(),
-                line: None,
-                column: None,
-                message: format!("rule {} returned an invalid deny entry: {msg}", rule.desc.id),
-                help: Some("a deny entry is an object with `msg` (string), `resource`, `loc` and optional `evidence`".into()),
-            }),
+            Err(msg) => errors.push(super::deny::invalid(rule, &msg)),
         }
     }
 }

@@ -284,7 +284,9 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                     // A broken entry is reported wherever it falls, and is no finding: checked
                     // before it can take a place in the listing bound.
                     if let Err(msg) = crate::policy::deny::DenyEntry::parse(item) {
-                        self.part.errors.push(invalid_entry(rule, &msg));
+                        self.part
+                            .errors
+                            .push(crate::policy::deny::invalid(rule, &msg));
                         continue;
                     }
                     if !self.bound.admits(&rule.desc.id, pos, self.listing) {
@@ -307,7 +309,10 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                     });
                     match finding::build(facts, item, &ids, context, &loc, self.interner) {
                         Ok(f) => self.part.findings.push(f, self.listing),
-                        Err(msg) => self.part.errors.push(invalid_entry(rule, &msg)),
+                        Err(msg) => self
+                            .part
+                            .errors
+                            .push(crate::policy::deny::invalid(rule, &msg)),
                     }
                 }
             }
@@ -344,20 +349,6 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             });
         }
         ControlFlow::Continue(())
-    }
-}
-
-fn invalid_entry(rule: &crate::policy::Rule, msg: &str) -> Diagnostic {
-    Diagnostic {
-        code: "policy::result".into(),
-        path: rule.desc.source.clone(),
-        line: None,
-        column: None,
-        message: format!(
-            "rule {} returned an invalid deny entry: {msg}",
-            rule.desc.id
-        ),
-        help: None,
     }
 }
 

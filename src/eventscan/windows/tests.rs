@@ -44,6 +44,28 @@ fn record(i: usize, who: u8, ip: u8, minute: u8, denied: bool) -> String {
     .to_string()
 }
 
+/// Count `raw` (record `i` of `path`) into `tallies`, as fired on by the event rules `fired`.
+fn count(
+    tallies: &mut [&mut Tally],
+    plan: &Plan<'_>,
+    path: &Arc<str>,
+    i: usize,
+    raw: &str,
+    fired: &[usize],
+) {
+    let header = Header::parse(raw).unwrap();
+    let rec = Counted {
+        header: &header,
+        raw,
+        path,
+        index: i as u64,
+        line: None,
+    };
+    for t in tallies {
+        t.count(plan, fired, &rec);
+    }
+}
+
 /// `(rule, message, location, fingerprint)` of each finding.
 fn judged(tally: Tally, plan: &Plan<'_>) -> Vec<String> {
     let (findings, errors) = judge(plan, tally, &PACK.engine, None);
@@ -89,15 +111,14 @@ fn counts_group_by_principal_and_address_within_windows() {
         (5, 2, 2, 5, false),
     ] {
         let raw = record(i, who, ip, minute, denied);
-        let header = Header::parse(&raw).unwrap();
-        let rec = Counted {
-            header: &header,
-            raw: &raw,
-            path: &path,
-            index: i as u64,
-            line: None,
-        };
-        t.count(&plan, &[usize::from(!denied)], &rec);
+        count(
+            &mut [&mut t],
+            &plan,
+            &path,
+            i,
+            &raw,
+            &[usize::from(!denied)],
+        );
     }
     assert_eq!(t.len(), 4);
     let got: Vec<String> = judged(t, &plan)
@@ -118,27 +139,18 @@ fn a_full_tally_opens_no_group_and_says_its_results_are_incomplete() {
     let events = [rule("TGE001"), rule("TGE006")];
     let plan = Plan::new(vec![rule("TGA001")], &events, |_| true, &PACK.params, true);
     let path: Arc<str> = Arc::from("f.json");
-    let count = |t: &mut Tally, i: usize, who: u8| {
-        let raw = record(i, who, 0, 1, true);
-        let header = Header::parse(&raw).unwrap();
-        let rec = Counted {
-            header: &header,
-            raw: &raw,
-            path: &path,
-            index: i as u64,
-            line: None,
-        };
-        t.count(&plan, &[0], &rec);
+    let denied = |t: &mut Tally, i: usize, who: u8| {
+        count(&mut [t], &plan, &path, i, &record(i, who, 0, 1, true), &[0]);
     };
     let mut t = Tally::with_limit(2);
     // Principals u0 and u1 open the two groups; u2 finds the tally full, u0 still counts.
     for (i, who) in [(0, 0), (1, 1), (2, 2), (3, 2), (4, 0)] {
-        count(&mut t, i, who);
+        denied(&mut t, i, who);
     }
     assert_eq!((t.len(), t.overflow), (2, 2));
     // Merging a tally with another group: left out, and counted as left out.
     let mut other = Tally::with_limit(2);
-    count(&mut other, 5, 2);
+    denied(&mut other, 5, 2);
     t.merge(other);
     assert_eq!((t.len(), t.overflow), (2, 3));
     let (findings, errors) = judge(&plan, t, &PACK.engine, None);
@@ -179,11 +191,7 @@ proptest! {
         let mut parts: Vec<Tally> = (0..4).map(|_| Tally::default()).collect();
         for (i, &(who, ip, minute, denied, part)) in records.iter().enumerate() {
             let raw = record(i, who, ip, minute, denied);
-            let header = Header::parse(&raw).unwrap();
-            let rec = Counted { header: &header, raw: &raw, path: &paths[part], index: i as u64, line: None };
-            let fired = [usize::from(!denied)];
-            one.count(&plan, &fired, &rec);
-            parts[part].count(&plan, &fired, &rec);
+            count(&mut [&mut one, &mut parts[part]], &plan, &paths[part], i, &raw, &[usize::from(!denied)]);
         }
         // Merge the parts in an order drawn from `order`.
         let mut merged = Tally::default();
