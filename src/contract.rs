@@ -160,6 +160,11 @@ pub struct RuleDescriptor {
     /// everything else.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub memoize: bool,
+    /// Event rules: a boolean rule of the same package that holds exactly when `deny` holds one
+    /// entry for a record (and never more). Findings that cannot be listed are then counted by
+    /// it alone, without their message being made (docs/event-rules.md, "Conditions").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     /// Aggregate rules: what they count (docs/event-rules.md, "Aggregate rules").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowSpec>,

@@ -31,6 +31,7 @@ fn rule(id: &str, name: &str, severity: Severity, kind: RuleKind) -> RuleDescrip
         selector: None,
         requires_params: Vec::new(),
         memoize: false,
+        condition: None,
         window: None,
         aliases: vec![],
         package: format!("data.trailguard.{dir}.{file}"),

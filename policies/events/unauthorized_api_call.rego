@@ -30,6 +30,7 @@
 #     nist-800-53-r5: ["AU-6", "SI-4"]
 #     mitre-attack: ["T1078.004"]
 #   memoize: true
+#   condition: violation
 #   selector:
 #     fields:
 #       errorCode: ["*"]
@@ -40,19 +41,31 @@ import rego.v1
 import data.trailguard.events.lib.actor
 
 deny contains {"msg": msg, "evidence": evidence} if {
-	denied
+	violation
 	code := input.errorCode
-	not input.sourceIPAddress == "delivery.logs.amazonaws.com"
-	not input.eventName == "HeadBucket"
 	msg := sprintf("%s was denied %s (%s)%s", [actor.who(input), actor.action(input), code, actor.where(input)])
 	evidence := {
 		"eventSource": input.eventSource,
 		"eventName": input.eventName,
 		"errorCode": code,
 		# EC2 appends a long opaque "Encoded authorization failure message": keep the readable part.
-		"errorMessage": split(object.get(input, "errorMessage", ""), " Encoded authorization failure message:")[0],
+		"errorMessage": split(error_message, " Encoded authorization failure message:")[0],
 	}
 }
+
+# The METADATA `condition`: it holds exactly when `deny` has its one entry (everything `deny`
+# adds to it is defined whenever it holds), so denials that cannot be listed are counted by
+# this alone, without their message being made.
+violation if {
+	denied
+	input.eventSource
+	input.eventName
+	is_string(error_message)
+	not input.sourceIPAddress == "delivery.logs.amazonaws.com"
+	not input.eventName == "HeadBucket"
+}
+
+error_message := object.get(input, "errorMessage", "")
 
 # Rules, not a function of the code: a rule is evaluated once per record and costs the VM less
 # than a call (docs/regorus-notes.md, "What the VM costs per call").

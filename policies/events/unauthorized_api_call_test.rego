@@ -95,3 +95,36 @@ test_successful_call_does_not_fire if {
 test_successful_only_does_not_change_the_rule if {
 	count(rule.deny) == 1 with input as get_password_data_denied with data.trailguard.params as {"successful_only": true}
 }
+
+# The METADATA `condition`: `violation` holds exactly when `deny` has its one entry, on denials
+# and on every record it must refuse, including ones missing fields the message reads.
+test_violation_holds_exactly_when_deny_has_one_entry if {
+	records := [
+		get_password_data_denied,
+		kms_denied,
+		object.union(kms_denied, {"sourceIPAddress": "delivery.logs.amazonaws.com"}),
+		object.union(kms_denied, {"eventName": "HeadBucket"}),
+		object.union(kms_denied, {"errorCode": "TrailNotFoundException"}),
+		object.union(kms_denied, {"errorCode": 403}),
+		object.union(kms_denied, {"errorMessage": 403}),
+		object.remove(kms_denied, ["errorMessage"]),
+		object.remove(kms_denied, ["eventSource"]),
+		object.remove(kms_denied, ["sourceIPAddress", "userIdentity"]),
+		object.remove(get_password_data_denied, ["errorCode", "errorMessage"]),
+	]
+	fired := [i | some i, rec in records; agrees with input as rec with data.trailguard.params as params; rule.violation with input as rec with data.trailguard.params as params]
+	fired == [0, 1, 7, 9]
+	every rec in records {
+		agrees with input as rec with data.trailguard.params as params
+	}
+}
+
+agrees if {
+	rule.violation
+	count(rule.deny) == 1
+}
+
+agrees if {
+	not rule.violation
+	count(rule.deny) == 0
+}

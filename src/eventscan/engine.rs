@@ -34,8 +34,19 @@ pub struct EventProgram<'a> {
     pub index: RuleIndex,
     pub data: regorus::Value,
     pub engine: regorus::Engine,
-    /// Reuse the results of `memoize` rules (off only to prove it changes nothing).
+    /// Per rule, where its `condition` rule runs (`None`: the rule has none).
+    pub conditions: Vec<Option<Condition>>,
+    /// Reuse the results of `memoize` rules and count unlistable findings by their rule's
+    /// `condition` (both off only to prove they change nothing).
     pub use_memo: bool,
+}
+
+/// A rule's `condition`: its entry point and the engine that runs it (the rule's own).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub name: String,
+    pub entry: String,
+    pub backend: Backend,
 }
 
 impl<'a> EventProgram<'a> {
@@ -59,6 +70,7 @@ impl<'a> EventProgram<'a> {
                     (0..rules.len()).collect()
                 }
                 Err(_) => {
+                    // A rule that compiles only without its condition runs in the interpreter.
                     let good: Vec<usize> = (0..rules.len())
                         .filter(|&i| compile(&mut engine, &[&rules[i]]).is_ok())
                         .collect();
@@ -76,6 +88,30 @@ impl<'a> EventProgram<'a> {
                 backends[i] = Backend::Rvm(pos);
             }
         }
+        // Condition entry points follow the rules' in the program, in the same order.
+        let mut next = backends
+            .iter()
+            .filter(|b| matches!(b, Backend::Rvm(_)))
+            .count();
+        let conditions = rules
+            .iter()
+            .zip(&backends)
+            .map(|(r, b)| {
+                let name = r.desc.condition.clone()?;
+                let backend = match b {
+                    Backend::Rvm(_) => {
+                        next += 1;
+                        Backend::Rvm(next - 1)
+                    }
+                    Backend::Interpreter => Backend::Interpreter,
+                };
+                Some(Condition {
+                    entry: format!("{}.{name}", r.desc.package),
+                    name,
+                    backend,
+                })
+            })
+            .collect();
         // Surface analysis errors (unsafe variables, conflicts) once, naming the rule. A rule
         // in the compiled program got through the same analysis already; checking each one
         // again was ~130 ms per process for the built-in pack.
@@ -115,6 +151,7 @@ impl<'a> EventProgram<'a> {
                 index,
                 data,
                 engine,
+                conditions,
                 // The same switch: off, every rule runs on every record, from scratch.
                 use_memo: use_index,
             },
@@ -132,7 +169,15 @@ fn compile(engine: &mut regorus::Engine, rules: &[&&Rule]) -> Result<Arc<Program
     let cp = engine
         .compile_with_entrypoint(&first.entry.as_str().into())
         .map_err(|e| e.to_string())?;
-    let entries: Vec<&str> = rules.iter().map(|r| r.entry.as_str()).collect();
+    let conditions: Vec<String> = rules
+        .iter()
+        .filter_map(|r| Some(format!("{}.{}", r.desc.package, r.desc.condition.as_ref()?)))
+        .collect();
+    let entries: Vec<&str> = rules
+        .iter()
+        .map(|r| r.entry.as_str())
+        .chain(conditions.iter().map(String::as_str))
+        .collect();
     Compiler::compile_from_policy(&cp, &entries).map_err(|e| e.to_string())
 }
 
@@ -144,6 +189,8 @@ pub struct EventEvaluator<'p, 'a> {
     candidates: Vec<usize>,
     /// Rules switched off for the current file after they hit an evaluation limit.
     disabled: Vec<bool>,
+    /// Rules whose condition disagreed with their `deny`: always evaluated in full since.
+    broken: Vec<bool>,
     values: super::value::ValueBuilder,
     memo: super::memo::Memo,
 }
@@ -161,6 +208,26 @@ pub struct RuleHits {
     pub rule: usize,
     /// Shared with the memo when the rule's result is kept for reuse.
     pub items: Arc<[serde_json::Value]>,
+    /// Only the rule's condition ran, and it held: one finding to count, none made.
+    pub counted: bool,
+}
+
+impl RuleHits {
+    fn entries(rule: usize, items: Arc<[serde_json::Value]>) -> RuleHits {
+        RuleHits {
+            rule,
+            items,
+            counted: false,
+        }
+    }
+
+    fn counted(rule: usize) -> RuleHits {
+        RuleHits {
+            rule,
+            items: Arc::from([]),
+            counted: true,
+        }
+    }
 }
 
 /// Why a rule failed on one record.
@@ -186,8 +253,9 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             interp: prog.engine.clone(),
             candidates: Vec::new(),
             disabled: vec![false; prog.rules.len()],
+            broken: vec![false; prog.rules.len()],
             values: super::value::ValueBuilder::new(),
-            memo: super::memo::Memo::new(prog.rules.len()),
+            memo: super::memo::Memo::new(2 * prog.rules.len()),
         }
     }
 
@@ -204,6 +272,11 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     /// worker read which file before).
     pub fn enable_all(&mut self) {
         self.disabled.iter_mut().for_each(|d| *d = false);
+    }
+
+    /// The program this evaluator runs (shared by all workers).
+    pub fn program(&self) -> &'p EventProgram<'a> {
+        self.prog
     }
 
     pub fn rule(&self, i: usize) -> &'a Rule {
@@ -229,6 +302,11 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     /// fields, and a record equal to an earlier one in everything else gets that one's result
     /// (`super::memo`).
     ///
+    /// For a rule with a `condition` for which `count_only(rule)` says its finding here cannot
+    /// be listed, only the condition runs: a hit then has `counted` set and no entries. Where
+    /// the full rule runs, its condition runs too and must agree (one entry exactly when it
+    /// holds); a rule that breaks that promise is reported and never counted by it again.
+    ///
     /// The record's value is built only if a rule has to be evaluated, and only in the forms
     /// the rules to run need; the whole value is returned when it was built (`None` when every
     /// candidate reused a result or only memoized rules ran). If it cannot be built the record
@@ -238,25 +316,35 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         raw: &str,
         hits: &mut Vec<RuleHits>,
         errors: &mut Vec<(usize, RuleError)>,
+        count_only: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Option<regorus::Value>, serde_json::Error> {
         hits.clear();
-        let mut vm_input = Loaded::Nothing;
-        let mut interp_input = Loaded::Nothing;
+        let mut loaded = (Loaded::Nothing, Loaded::Nothing);
         let mut whole: Option<regorus::Value> = None;
         let mut without_identity: Option<regorus::Value> = None;
+        let n = self.prog.rules.len();
         self.memo.new_record();
         for k in 0..self.candidates.len() {
             let i = self.candidates[k];
-            let memoize = self.prog.rules[i].desc.memoize;
-            if memoize
-                && self.prog.use_memo
-                && let Some(items) = self.memo.get(i, raw)
-            {
+            let memoize = self.prog.rules[i].desc.memoize && self.prog.use_memo;
+            let condition = match &self.prog.conditions[i] {
+                Some(c) if self.prog.use_memo && !self.broken[i] => Some(c),
+                _ => None,
+            };
+            let counting = condition.is_some() && count_only(i);
+            if memoize && let Some(items) = self.memo.get(i, raw) {
                 if !items.is_empty() {
-                    hits.push(RuleHits {
-                        rule: i,
-                        items: items.clone(),
-                    });
+                    hits.push(RuleHits::entries(i, items.clone()));
+                }
+                continue;
+            }
+            // A condition's result is kept in the table after the rules' own.
+            if counting
+                && memoize
+                && let Some(held) = self.memo.get(n + i, raw)
+            {
+                if !held.is_empty() {
+                    hits.push(RuleHits::counted(i));
                 }
                 continue;
             }
@@ -297,69 +385,137 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             let Some(value) = value else {
                 continue;
             };
-            let input = || value.clone();
-            let result = match self.prog.backends[i] {
-                Backend::Rvm(pos) => {
-                    if vm_input != want {
-                        self.vm.set_input(input());
-                        vm_input = want;
+            let mut input = Input {
+                value,
+                want,
+                loaded: &mut loaded,
+            };
+            if let Some(c) = condition.filter(|_| counting) {
+                match self.run(c.backend, &c.entry, &mut input) {
+                    Ok(v) => {
+                        let holds = v == regorus::Value::Bool(true);
+                        if memoize {
+                            self.memo.put(n + i, &held(holds));
+                        }
+                        if holds {
+                            hits.push(RuleHits::counted(i));
+                        }
                     }
-                    let vm = &mut self.vm;
-                    memory::guard(
-                        || vm.execute_entry_point_by_index(pos),
-                        |e| memory::is_memory_error(e),
-                    )
-                    .map_err(|e| match e {
-                        Guarded::Exceeded(limit) => memory_error(limit),
-                        Guarded::Failed(e) => RuleError {
-                            limit: is_limit(&e),
-                            message: e.to_string(),
-                        },
-                    })
+                    Err(e) => errors.push((i, e)),
                 }
-                Backend::Interpreter => {
-                    if interp_input != want {
-                        self.interp.set_input(input());
-                        interp_input = want;
-                    }
-                    let (interp, entry) = (&mut self.interp, &self.prog.rules[i].entry);
-                    memory::guard(
-                        || interp.eval_rule(entry.clone()),
-                        |e| memory::is_memory_error(e.as_ref()),
-                    )
-                    .map_err(|e| match e {
-                        Guarded::Exceeded(limit) => memory_error(limit),
-                        Guarded::Failed(e) => RuleError {
-                            limit: is_limit(e.as_ref()),
-                            message: e.to_string(),
-                        },
-                    })
+                continue;
+            }
+            let entry = &self.prog.rules[i].entry;
+            let result = self.run(self.prog.backends[i], entry, &mut input);
+            let items = match result.and_then(|v| {
+                deny_items(&v).map_err(|message| RuleError {
+                    // A result too large to write out costs its full walk on every record.
+                    message,
+                    limit: true,
+                })
+            }) {
+                Ok(items) => items,
+                Err(e) => {
+                    errors.push((i, e));
+                    continue;
                 }
             };
-            match result {
-                Ok(v) => match deny_items(&v) {
-                    Ok(items) => {
-                        let items: Arc<[serde_json::Value]> = items.into();
-                        if memoize && self.prog.use_memo {
-                            self.memo.put(i, &items);
-                        }
-                        if !items.is_empty() {
-                            hits.push(RuleHits { rule: i, items });
-                        }
+            if let Some(c) = condition {
+                let holds = self.run(c.backend, &c.entry, &mut input);
+                match holds.map(|v| v == regorus::Value::Bool(true)) {
+                    Ok(holds) if holds == (items.len() == 1) && items.len() <= 1 => {}
+                    Ok(holds) => {
+                        self.broken[i] = true;
+                        errors.push((i, broken_promise(&c.name, holds, items.len())));
                     }
-                    // A result too large to write out costs its full walk on every record.
-                    Err(message) => errors.push((
-                        i,
-                        RuleError {
-                            message,
-                            limit: true,
-                        },
-                    )),
-                },
-                Err(e) => errors.push((i, e)),
+                    Err(e) => errors.push((i, e)),
+                }
+            }
+            let items: Arc<[serde_json::Value]> = items.into();
+            if memoize {
+                self.memo.put(i, &items);
+            }
+            if !items.is_empty() {
+                hits.push(RuleHits::entries(i, items));
             }
         }
         Ok(whole)
+    }
+
+    /// Run one entry point (a rule's `deny` or its condition) on `input`, loading it into the
+    /// engine first if that engine holds another form of the record.
+    fn run(
+        &mut self,
+        backend: Backend,
+        entry: &str,
+        input: &mut Input<'_>,
+    ) -> Result<regorus::Value, RuleError> {
+        match backend {
+            Backend::Rvm(pos) => {
+                if input.loaded.0 != input.want {
+                    self.vm.set_input(input.value.clone());
+                    input.loaded.0 = input.want;
+                }
+                let vm = &mut self.vm;
+                memory::guard(
+                    || vm.execute_entry_point_by_index(pos),
+                    |e| memory::is_memory_error(e),
+                )
+                .map_err(|e| match e {
+                    Guarded::Exceeded(limit) => memory_error(limit),
+                    Guarded::Failed(e) => RuleError {
+                        limit: is_limit(&e),
+                        message: e.to_string(),
+                    },
+                })
+            }
+            Backend::Interpreter => {
+                if input.loaded.1 != input.want {
+                    self.interp.set_input(input.value.clone());
+                    input.loaded.1 = input.want;
+                }
+                let interp = &mut self.interp;
+                memory::guard(
+                    || interp.eval_rule(entry.to_string()),
+                    |e| memory::is_memory_error(e.as_ref()),
+                )
+                .map_err(|e| match e {
+                    Guarded::Exceeded(limit) => memory_error(limit),
+                    Guarded::Failed(e) => RuleError {
+                        limit: is_limit(e.as_ref()),
+                        message: e.to_string(),
+                    },
+                })
+            }
+        }
+    }
+}
+
+/// The record a rule runs on, and which form of it each engine holds (VM, interpreter).
+struct Input<'v> {
+    value: &'v regorus::Value,
+    want: Loaded,
+    loaded: &'v mut (Loaded, Loaded),
+}
+
+/// A condition's result as the memo keeps it: one entry when it holds, none otherwise.
+fn held(holds: bool) -> Arc<[serde_json::Value]> {
+    if holds {
+        Arc::from([serde_json::Value::Bool(true)])
+    } else {
+        Arc::from([])
+    }
+}
+
+/// A rule whose `deny` and `condition` disagreed on a record.
+fn broken_promise(name: &str, holds: bool, entries: usize) -> RuleError {
+    RuleError {
+        message: format!(
+            "its condition `{name}` was {holds} but `deny` held {entries} entries: a rule's \
+             condition must hold exactly when `deny` holds one entry (findings that cannot be \
+             listed are counted by it); this scan now evaluates the rule in full"
+        ),
+        limit: false,
     }
 }
 

@@ -290,7 +290,11 @@ impl Tally {
         a
     }
 
-    pub fn merge(&mut self, other: Tally) {
+    pub fn merge(&mut self, mut other: Tally) {
+        // Walk the smaller map: merges pair a file's tally with everything merged so far.
+        if other.groups.len() > self.groups.len() {
+            std::mem::swap(self, &mut other);
+        }
         self.untimed += other.untimed;
         self.overflow += other.overflow;
         self.limit = self.limit.min(other.limit);

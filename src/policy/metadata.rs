@@ -40,6 +40,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "selector",
     "requires_params",
     "memoize",
+    "condition",
     "window",
 ];
 pub const FORMATS: &[&str] = &[
@@ -83,6 +84,8 @@ pub struct RuleMetadata {
     /// Parameters without which the rule cannot fire (empty list, `false` or `null` = inert).
     pub requires_params: Vec<String>,
     pub memoize: bool,
+    /// Event rules: the boolean rule that holds exactly when `deny` has one entry.
+    pub condition: Option<String>,
     pub window: Option<WindowSpec>,
     /// 1-based line of the `# METADATA` marker.
     pub line: u32,
@@ -212,6 +215,25 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
+    if let Some((meta, name)) = metadata
+        .as_ref()
+        .and_then(|m: &RuleMetadata| Some((m, m.condition.as_ref()?)))
+        && !defines_rule(&lines, name)
+    {
+        let line = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with('#') && l.contains("condition:"))
+            .map_or(meta.line, |i| i as u32 + 1);
+        errors.push(diag(
+            path,
+            line,
+            "policy::metadata",
+            format!("`custom.condition` names `{name}`, which this file does not define"),
+            Some(format!(
+                "define `{name} if {{ ... }}` in this package: it must hold exactly when `deny` has one entry"
+            )),
+        ));
+    }
     if defines_deny && metadata.is_none() && !is_test && errors.is_empty() {
         errors.push(diag(
             path,
@@ -231,6 +253,23 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
         is_test,
         tests,
         defines_deny,
+    })
+}
+
+/// A plain Rego rule name (what `custom.condition` may name).
+fn is_rule_name(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s != "deny"
+}
+
+/// Whether the file defines rule `name` at the start of a line (`name if`, `name :=`, ...).
+fn defines_rule(lines: &[&str], name: &str) -> bool {
+    lines.iter().any(|l| {
+        l.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with([' ', ':', '=', '{']))
     })
 }
 
@@ -517,6 +556,21 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
             false
         }
     };
+    let condition = match custom.get("condition") {
+        None => None,
+        Some(Value::String(name)) if kind == RuleKind::Event && is_rule_name(name) => {
+            Some(name.clone())
+        }
+        Some(other) => {
+            let msg = if kind != RuleKind::Event {
+                "`custom.condition` is only meaningful for `kind: event` rules".to_string()
+            } else {
+                format!("`custom.condition` must name a rule of this package, found {other}")
+            };
+            err(&mut errors, block.line_of("condition"), msg);
+            None
+        }
+    };
     if selector.is_some() && kind != RuleKind::Event {
         err(
             &mut errors,
@@ -574,6 +628,7 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
         selector,
         requires_params,
         memoize,
+        condition,
         window,
         line: block.start_line,
     }))

@@ -362,6 +362,7 @@ pub fn load(opts: &LoadOptions) -> (PolicySet, Vec<Diagnostic>) {
                 selector: m.selector.clone(),
                 requires_params: m.requires_params.clone(),
                 memoize: m.memoize,
+                condition: m.condition.clone(),
                 window: m.window.clone(),
                 aliases: m.aliases.clone(),
                 package: format!("data.{}", f.package),

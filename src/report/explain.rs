@@ -64,6 +64,11 @@ pub fn explain(
                 crate::contract::IDENTITY_FIELDS.join(", ")
             ));
         }
+        if let Some(c) = &rule.condition {
+            lines.push(format!(
+                "  condition: {c} (findings past the listing cap are counted by it alone)"
+            ));
+        }
     }
     if let Some(w) = &rule.window {
         lines.push(format!(

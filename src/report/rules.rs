@@ -209,6 +209,8 @@ struct RuleView<'a> {
     runs_on_every_record: Option<bool>,
     /// Event rules evaluated without the record's identity fields, whose results are reused.
     memoize: bool,
+    /// Event rules: the rule that holds exactly when `deny` has one entry (or `null`).
+    condition: Option<&'a str>,
     /// `null` except for aggregate rules: the findings they count, grouped how, per window.
     window: Option<&'a crate::contract::WindowSpec>,
     aliases: &'a [String],
@@ -269,6 +271,7 @@ impl<'a> RuleView<'a> {
             selector,
             runs_on_every_record: runs_on_every_record(r),
             memoize: r.memoize,
+            condition: r.condition.as_deref(),
             window: r.window.as_ref(),
             aliases: &r.aliases,
             related_resources: &r.related_resources,

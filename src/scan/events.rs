@@ -214,10 +214,25 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         {
             return ControlFlow::Continue(());
         }
-        let value = match self
-            .eval
-            .evaluate(rec.raw, &mut self.hits, &mut self.rule_errors)
-        {
+        let line = (rec.at.line > 0).then_some(rec.at.line as u32);
+        let pos = (&self.path, line.unwrap_or(1), rec.index);
+        // A finding that cannot be listed (or of a rule run only for aggregate rules) is only
+        // counted: a rule with a condition then runs just that.
+        let (prog, windows, bound, listing) = (
+            self.eval.program(),
+            self.windows,
+            &*self.bound,
+            self.listing,
+        );
+        let mut count_only = |i: usize| {
+            !windows.reported(i) || !bound.would_admit(&prog.rules[i].desc.id, pos, listing)
+        };
+        let value = match self.eval.evaluate(
+            rec.raw,
+            &mut self.hits,
+            &mut self.rule_errors,
+            &mut count_only,
+        ) {
             Ok(v) => v,
             Err(e) => {
                 self.unevaluated += 1;
@@ -236,7 +251,6 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 return ControlFlow::Continue(());
             }
         };
-        let line = (rec.at.line > 0).then_some(rec.at.line as u32);
         self.fired.clear();
         self.fired.extend(
             self.hits
@@ -273,13 +287,16 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
             let mut context: Option<Context> = None;
             let mut value = value;
             let ids = RecordIds::of(&rec.header);
-            let pos = (&self.path, line.unwrap_or(1), rec.index);
             for hit in self.hits.drain(..) {
                 let rule = self.eval.rule(hit.rule);
                 if self.facts.len() <= hit.rule {
                     self.facts.resize(hit.rule + 1, None);
                 }
                 let facts = self.facts[hit.rule].get_or_insert_with(|| RuleFacts::of(&rule.desc));
+                if hit.counted {
+                    self.part.findings.count_unlisted(&facts.id, facts.severity);
+                    continue;
+                }
                 for item in hit.items.iter() {
                     // A broken entry is reported wherever it falls, and is no finding: checked
                     // before it can take a place in the listing bound.

@@ -457,17 +457,28 @@ pub fn scan_prepared(
         opts.max_policy_memory
             .unwrap_or(crate::policy::memory::DEFAULT_LIMIT),
     );
+    // One worker per pool thread, kept for the whole scan: rayon's `map_init` makes one per
+    // split job (dozens per scan), and each fresh worker re-learns its listing bound (so
+    // makes findings it then drops), starts its memo empty and clones its engines again.
     let work = |inputs: &[Input]| -> Part {
+        let workers: Vec<std::sync::Mutex<Option<Worker>>> = (0..rayon::current_num_threads())
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
         inputs
             .par_iter()
-            .map_init(
-                || Worker::new(prepared, opts, read_opts, &progress),
-                |w, input| {
-                    let part = w.run(input);
-                    progress.input_done();
-                    part
-                },
-            )
+            .map(|input| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                // Only this thread ever locks its slot; a poisoned one (a panic elsewhere in
+                // the pool) is taken over as it is.
+                let mut guard = workers[slot]
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let w =
+                    guard.get_or_insert_with(|| Worker::new(prepared, opts, read_opts, &progress));
+                let part = w.run(input);
+                progress.input_done();
+                part
+            })
             .reduce(Part::default, merge)
     };
     // A single input needs no pool (the example checker scans one file at a time).

@@ -55,6 +55,7 @@ pub fn descriptor(id: &str, name: &str, severity: Severity, kind: RuleKind) -> R
         selector: None,
         requires_params: Vec::new(),
         memoize: false,
+        condition: None,
         window: None,
         aliases: vec![],
         package: format!("data.trailguard.{dir}.{file}"),

@@ -163,6 +163,41 @@ fn memoize_is_a_boolean_for_event_rules() {
     );
 }
 
+#[test]
+fn a_condition_names_a_rule_the_event_rule_defines() {
+    let event = GOOD.replace("#   kind: config", "#   kind: event").replace(
+        "#   frameworks:",
+        "#   condition: violation\n#   frameworks:",
+    ) + "\nviolation if { false }\n";
+    let m = extract("x.rego", &event).unwrap().metadata.unwrap();
+    assert_eq!(m.condition.as_deref(), Some("violation"));
+    // Not defined in the file: the error is on the `condition:` line.
+    let errs = extract("x.rego", &event.replace("\nviolation if", "\nother if")).unwrap_err();
+    assert_first_error(
+        &errs,
+        11,
+        "names `violation`, which this file does not define",
+    );
+    for bad in ["deny", "\"a.b\"", "[x]"] {
+        let errs = extract(
+            "x.rego",
+            &event.replace("condition: violation", &format!("condition: {bad}")),
+        )
+        .unwrap_err();
+        assert_first_error(
+            &errs,
+            11,
+            "`custom.condition` must name a rule of this package",
+        );
+    }
+    let config = GOOD.replace(
+        "#   frameworks:",
+        "#   condition: violation\n#   frameworks:",
+    );
+    let errs = extract("x.rego", &config).unwrap_err();
+    assert_first_error(&errs, 11, "only meaningful for `kind: event`");
+}
+
 /// The first error is on `line` and its message contains `text`.
 fn assert_first_error(errs: &[Diagnostic], line: u32, text: &str) {
     assert_eq!(errs[0].line, Some(line));

@@ -1,0 +1,141 @@
+//! A rule's METADATA `condition` (docs/event-rules.md, "Conditions"): findings that cannot be
+//! listed are counted by the condition alone, with the same counts as a full evaluation, and a
+//! condition that disagrees with its rule's `deny` is reported.
+
+use std::path::{Path, PathBuf};
+use trailguard::contract::{ScanReport, Severity};
+use trailguard::policy::{self, LoadOptions, PolicySet};
+use trailguard::scan::{self, ScanOptions};
+
+/// A user rule USR010 that fires on GetObject, and whose `condition` is rule `hit` (body `cond`).
+fn pack(dir: &Path, memoize: bool, cond: &str) -> PolicySet {
+    let pol = dir.join("p");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("a.rego"),
+        format!(
+            "# METADATA\n# title: Object read\n# description: d\n# custom:\n#   id: USR010\n#   name: object-read\n#   severity: low\n#   kind: event\n#   applies_to: [events]\n#   memoize: {memoize}\n#   condition: hit\n#   remediation:\n#     events: r\npackage user.a\n\nimport rego.v1\n\ndeny contains {{\"msg\": sprintf(\"%s read by %s\", [input.eventName, input.sourceIPAddress])}} if {{\n\thit\n\tinput.eventName == \"GetObject\"\n}}\n\nhit if {cond}\n"
+        ),
+    )
+    .unwrap();
+    let (set, errors) = policy::load(&LoadOptions {
+        dirs: vec![pol],
+        ..Default::default()
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    set
+}
+
+/// JSON Lines: one record per event name, each from its own address.
+fn events(dir: &Path, names: &[&str]) -> PathBuf {
+    let path = dir.join("e.jsonl");
+    let lines: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            format!(
+                r#"{{"eventVersion":"1.09","eventTime":"2024-08-01T10:00:{i:02}Z","eventSource":"s3.amazonaws.com","eventName":"{name}","sourceIPAddress":"198.51.100.{}","eventID":"ev-{i}"}}"#,
+                i % 3
+            )
+        })
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+fn run(set: &PolicySet, path: &Path, tweak: impl FnOnce(&mut ScanOptions)) -> ScanReport {
+    let mut opts = ScanOptions {
+        paths: vec![path.to_path_buf()],
+        fail_on: Some(Severity::Info),
+        threads: 1,
+        selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
+        ..Default::default()
+    };
+    tweak(&mut opts);
+    scan::scan(&opts, set, Vec::new())
+}
+
+fn messages(r: &ScanReport) -> Vec<&str> {
+    r.findings.iter().map(|f| f.message.as_str()).collect()
+}
+
+#[test]
+fn findings_counted_by_the_condition_are_the_ones_a_full_evaluation_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nine reads among other calls; three addresses, so a memoized rule reuses results too.
+    let names = [
+        "GetObject",
+        "ListBuckets",
+        "GetObject",
+        "GetObject",
+        "PutObject",
+        "GetObject",
+        "GetObject",
+        "GetObject",
+        "HeadObject",
+        "GetObject",
+        "GetObject",
+        "GetObject",
+    ];
+    let path = events(dir.path(), &names);
+    for memoize in [false, true] {
+        let set = pack(dir.path(), memoize, r#"input.eventName == "GetObject""#);
+        for cap in [1, 2, 5] {
+            let fast = run(&set, &path, |o| o.max_findings_per_rule = cap);
+            let full = run(&set, &path, |o| {
+                o.max_findings_per_rule = cap;
+                o.no_prefilter = true
+            });
+            assert!(fast.errors.is_empty(), "{:#?}", fast.errors);
+            assert_eq!(fast.summary.findings, 9, "memoize {memoize}, cap {cap}");
+            assert_eq!(full.summary.findings, 9);
+            assert_eq!(messages(&fast), messages(&full));
+            assert_eq!(fast.findings.len(), cap);
+        }
+        let all = run(&set, &path, |o| o.max_findings_per_rule = 0);
+        assert_eq!(
+            messages(&all)[..3],
+            [
+                "GetObject read by 198.51.100.0",
+                "GetObject read by 198.51.100.2",
+                "GetObject read by 198.51.100.0"
+            ]
+        );
+        assert_eq!(all.findings.len(), 9);
+    }
+}
+
+#[test]
+fn a_condition_that_disagrees_with_deny_is_reported_and_the_rule_then_runs_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    // `hit` holds on every record, `deny` fires only on reads: the first record, evaluated in
+    // full (nothing is listed yet), shows the disagreement.
+    let set = pack(dir.path(), false, "input.eventName");
+    let names = [
+        "ListBuckets",
+        "GetObject",
+        "GetObject",
+        "PutObject",
+        "GetObject",
+    ];
+    let path = events(dir.path(), &names);
+    let r = run(&set, &path, |o| o.max_findings_per_rule = 1);
+    assert_eq!(r.summary.findings, 3, "PutObject is not counted");
+    assert_eq!(messages(&r), ["GetObject read by 198.51.100.1"]);
+    let errors: Vec<(&str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "policy::eval",
+            "rule USR010 failed on record #0: its condition `hit` was true but `deny` held 0 \
+             entries: a rule's condition must hold exactly when `deny` holds one entry \
+             (findings that cannot be listed are counted by it); this scan now evaluates the \
+             rule in full"
+        )]
+    );
+    assert_eq!(trailguard::report::exit_code(&r), 2);
+}
