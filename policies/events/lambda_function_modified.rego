@@ -29,6 +29,7 @@
 #   params:
 #     successful_only: false
 #   memoize: true
+#   condition: violation
 #   selector:
 #     eventSource: [lambda.amazonaws.com]
 #     eventName: [UpdateFunctionCode, UpdateFunctionCode20150331, UpdateFunctionCode20150331v2, UpdateFunctionConfiguration, UpdateFunctionConfiguration20150331, UpdateFunctionConfiguration20150331v2]
@@ -39,13 +40,7 @@ import rego.v1
 import data.trailguard.events.lib.actor
 
 deny contains {"msg": msg, "resource": function, "evidence": evidence} if {
-	input.eventName in {
-		"UpdateFunctionCode", "UpdateFunctionCode20150331", "UpdateFunctionCode20150331v2",
-		"UpdateFunctionConfiguration", "UpdateFunctionConfiguration20150331",
-		"UpdateFunctionConfiguration20150331v2",
-	}
-	input.eventSource == "lambda.amazonaws.com"
-	actor.counted(input)
+	violation
 	req := actor.request(input)
 	function := object.get(req, "functionName", "(unknown function)")
 	# The parameters worth naming: a walk over the request (a few keys) rather than a lookup
@@ -53,6 +48,17 @@ deny contains {"msg": msg, "resource": function, "evidence": evidence} if {
 	changed := {k | some k, v in req; k in {"layers", "environment", "role", "handler", "runtime", "imageUri", "s3Bucket", "zipFile", "publish", "vpcConfig"}; v != null}
 	msg := sprintf("%s updated the %s of Lambda function %s%s%s%s", [actor.who(input), part, function, changes(changed), actor.outcome(input), actor.where(input)])
 	evidence := object.union({"eventName": input.eventName, "functionName": function}, object.filter(req, {"layers", "role", "handler", "runtime", "imageUri", "s3Bucket", "s3Key", "publish"}))
+}
+
+# The METADATA `condition`: everything `deny` adds to it is defined whenever it holds.
+violation if {
+	input.eventName in {
+		"UpdateFunctionCode", "UpdateFunctionCode20150331", "UpdateFunctionCode20150331v2",
+		"UpdateFunctionConfiguration", "UpdateFunctionConfiguration20150331",
+		"UpdateFunctionConfiguration20150331v2",
+	}
+	input.eventSource == "lambda.amazonaws.com"
+	actor.counted(input)
 }
 
 part := "code" if {

@@ -65,3 +65,34 @@ test_other_lambda_calls_do_not_fire if {
 	count(rule.deny) == 0 with input as object.union(layer, {"eventName": "UpdateFunctionUrlConfig20211031"}) with data.trailguard.params as params
 	count(rule.deny) == 0 with input as object.union(layer, {"eventName": "GetFunction20150331v2", "readOnly": true}) with data.trailguard.params as params
 }
+
+# The METADATA `condition`: `violation` holds exactly when `deny` has its one entry.
+test_violation_holds_exactly_when_deny_has_one_entry if {
+	records := [
+		layer,
+		code,
+		object.union(layer, {"eventName": "UpdateFunctionUrlConfig20211031"}),
+		object.union(layer, {"eventSource": "s3.amazonaws.com"}),
+		object.union(layer, {"requestParameters": "not an object"}),
+		object.union(layer, {"requestParameters": {"functionName": 7, "layers": null}}),
+		object.remove(layer, ["requestParameters", "userIdentity", "sourceIPAddress"]),
+	]
+	fired := [i | some i, rec in records; rule.violation with input as rec with data.trailguard.params as params]
+	fired == [0, 1, 4, 5, 6]
+	every rec in records {
+		agrees with input as rec with data.trailguard.params as params
+	}
+	every rec in records {
+		agrees with input as object.union(rec, {"errorCode": "AccessDenied"}) with data.trailguard.params as {"successful_only": true}
+	}
+}
+
+agrees if {
+	rule.violation
+	count(rule.deny) == 1
+}
+
+agrees if {
+	not rule.violation
+	count(rule.deny) == 0
+}

@@ -177,6 +177,8 @@ pub struct Tally {
     limit: usize,
     /// Records (or merged groups) not counted because the tally was full.
     overflow: u64,
+    /// Scratch space for [`Tally::count`].
+    touched: Vec<usize>,
 }
 
 impl Default for Tally {
@@ -203,22 +205,38 @@ impl Tally {
             untimed: 0,
             limit,
             overflow: 0,
+            touched: Vec::new(),
         }
     }
 
     /// Count one record on which the event rules `fired` (program indices) produced findings.
     pub fn count(&mut self, plan: &Plan<'_>, fired: &[usize], rec: &Counted<'_>) {
-        let mut touched: Vec<usize> = fired
-            .iter()
-            .filter_map(|&i| plan.feeds.get(i))
-            .flatten()
-            .copied()
-            .collect();
+        // The aggregate rules the record counts for, in a buffer kept from record to record.
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.clear();
+        touched.extend(
+            fired
+                .iter()
+                .filter_map(|&i| plan.feeds.get(i))
+                .flatten()
+                .copied(),
+        );
+        touched.sort_unstable();
+        touched.dedup();
+        self.count_for(plan, fired, rec, &touched);
+        self.touched = touched;
+    }
+
+    fn count_for(
+        &mut self,
+        plan: &Plan<'_>,
+        fired: &[usize],
+        rec: &Counted<'_>,
+        touched: &[usize],
+    ) {
         if touched.is_empty() {
             return;
         }
-        touched.sort_unstable();
-        touched.dedup();
         let Some(at) = rec
             .header
             .event_time
@@ -228,7 +246,7 @@ impl Tally {
             self.untimed += 1;
             return;
         };
-        for a in touched {
+        for &a in touched {
             let Some(spec) = plan.rules[a].desc.window.as_ref() else {
                 continue;
             };
