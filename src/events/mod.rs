@@ -198,15 +198,34 @@ pub fn read_path(
             stats: ReadStats::default(),
         })
     };
-    let mut file = File::open(path).map_err(io_failure)?;
+    match sniff_path(path).map_err(io_failure)? {
+        Some(sniffed) => read_sniffed(sniffed, opts, on_record),
+        None => Ok(FileOutcome::NotEvents),
+    }
+}
+
+/// A file whose head was read and recognised as an event source, ready to be read on.
+pub struct Sniffed {
+    file: File,
+    head: Vec<u8>,
+    pub kind: EventFileKind,
+}
+
+/// Open `path` and recognise it from its head: `None` when it is not an event source.
+pub fn sniff_path(path: &Path) -> io::Result<Option<Sniffed>> {
+    let mut file = File::open(path)?;
     let mut head = Vec::with_capacity(HEAD_LEN);
-    (&mut file)
-        .take(HEAD_LEN as u64)
-        .read_to_end(&mut head)
-        .map_err(io_failure)?;
-    let Some(kind) = sniff(path, &head) else {
-        return Ok(FileOutcome::NotEvents);
-    };
+    (&mut file).take(HEAD_LEN as u64).read_to_end(&mut head)?;
+    Ok(sniff(path, &head).map(|kind| Sniffed { file, head, kind }))
+}
+
+/// Read the records of a recognised file (its head first, then the rest of it).
+pub fn read_sniffed(
+    sniffed: Sniffed,
+    opts: &ReadOptions,
+    on_record: impl FnMut(Record<'_>) -> ControlFlow<()>,
+) -> Result<FileOutcome, Box<ReadFailure>> {
+    let Sniffed { file, head, kind } = sniffed;
     if let Some(reason) = kind.skip_reason() {
         return Ok(FileOutcome::Skipped { kind, reason });
     }

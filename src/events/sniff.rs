@@ -292,7 +292,13 @@ impl<'a> Outliner<'a> {
             };
         }
         loop {
-            let v = self.value(depth + 1);
+            // Only the first item is looked at: later ones are skipped over, not outlined (a
+            // 64 KB head holds some fifty records of an S3 log file).
+            let v = self.value(if items.is_empty() {
+                depth + 1
+            } else {
+                OUTLINE_DEPTH
+            });
             if matches!(v, Outline::Bad) {
                 let partial = Outline::Arr {
                     items,

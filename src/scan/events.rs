@@ -446,31 +446,20 @@ fn finish_file(fs: FileScan<'_, '_, '_>, stats: &events::ReadStats) {
 /// Whether `path` is an event source (by content: its first bytes, looked through gzip).
 /// Unreadable files answer `false`; the config path then reports the read error.
 pub fn sniff_file(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = Vec::with_capacity(events::HEAD_LEN);
-    if file
-        .take(events::HEAD_LEN as u64)
-        .read_to_end(&mut head)
-        .is_err()
-    {
-        return false;
-    }
-    events::sniff(path, &head).is_some()
+    matches!(events::sniff_path(path), Ok(Some(_)))
 }
 
-/// Read `path` as an event source if it is one.
+/// Read a file recognised as an event source.
 pub fn scan_path(
     worker: &mut EventWorker<'_, '_>,
-    path: &Path,
+    sniffed: events::Sniffed,
     shown: &str,
     opts: &ReadOptions,
     part: &mut EventPart,
     shared: Shared<'_>,
 ) -> Offer {
     let mut fs = FileScan::new(worker, shown, part, shared);
-    match events::read_path(path, opts, |r| fs.record(r)) {
+    match events::read_sniffed(sniffed, opts, |r| fs.record(r)) {
         Ok(FileOutcome::Read { stats, .. }) => {
             finish_file(fs, &stats);
             Offer::Handled

@@ -245,7 +245,8 @@ impl<'a, 'p> Worker<'a, 'p> {
                     return part;
                 }
                 let shown = display(path);
-                if events::sniff_file(path) {
+                // Read on from the head the recognition read (a config file is read anew).
+                if let Ok(Some(sniffed)) = crate::events::sniff_path(path) {
                     let read_opts = self.read_opts;
                     let shared = events::Shared {
                         progress: self.progress,
@@ -253,7 +254,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                     };
                     if let events::Offer::Handled = events::scan_path(
                         self.event_worker(),
-                        path,
+                        sniffed,
                         &shown,
                         &read_opts,
                         &mut part.events,
