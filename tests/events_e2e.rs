@@ -201,6 +201,25 @@ fn prefilter_is_an_optimisation_never_a_semantic() {
     assert_eq!(with.errors, without.errors);
 }
 
+/// With one finding listed per rule, nearly every finding is only counted, TGE001's and TGE036's
+/// by their `condition` on a value of the members it reads: the counts per rule are those of a
+/// full evaluation of every rule on every record.
+#[test]
+fn findings_counted_past_the_cap_are_the_findings_of_a_full_evaluation() {
+    let set = pack();
+    let with = run(&set, corpus(), |o| o.max_findings_per_rule = 1);
+    let without = run(&set, corpus(), |o| {
+        o.max_findings_per_rule = 1;
+        o.no_prefilter = true;
+    });
+    let counts = |r: &ScanReport| r.summary.not_listed.clone().map(|n| n.rules);
+    assert!(counts(&with).is_some_and(|c| c.get("TGE001") > Some(&20)));
+    assert_eq!(counts(&with), counts(&without));
+    assert_eq!(with.summary.by_severity, without.summary.by_severity);
+    assert_eq!(digest(&with), digest(&without));
+    assert_eq!(with.errors, without.errors);
+}
+
 #[test]
 fn bytecode_vm_agrees_with_the_interpreter() {
     let set = pack();

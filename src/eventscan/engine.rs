@@ -47,6 +47,9 @@ pub struct Condition {
     pub name: String,
     pub entry: String,
     pub backend: Backend,
+    /// The top-level members of the record it reads (`super::reads`; `None`: the whole
+    /// record): a record only counted is built with just those.
+    pub reads: Option<Vec<String>>,
 }
 
 impl<'a> EventProgram<'a> {
@@ -105,10 +108,18 @@ impl<'a> EventProgram<'a> {
                     }
                     Backend::Interpreter => Backend::Interpreter,
                 };
+                let entry = format!("{}.{name}", r.desc.package);
+                let reads = super::reads::top_level_reads(engine.get_modules(), &entry).map(|m| {
+                    // A memoized rule's condition never sees the identity fields.
+                    m.into_iter()
+                        .filter(|k| !(r.desc.memoize && IDENTITY_FIELDS.contains(&k.as_str())))
+                        .collect()
+                });
                 Some(Condition {
-                    entry: format!("{}.{name}", r.desc.package),
+                    entry,
                     name,
                     backend,
+                    reads,
                 })
             })
             .collect();
@@ -201,6 +212,8 @@ enum Loaded {
     Nothing,
     Whole,
     WithoutIdentity,
+    /// Some members only, for one condition.
+    Members,
 }
 
 /// A rule's raw `deny` entries for one record.
@@ -348,6 +361,29 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 }
                 continue;
             }
+            // A condition that reads a few members runs on a value of just those.
+            if let Some(c) = condition.filter(|_| counting)
+                && let Some(reads) = &c.reads
+            {
+                let values = &mut self.values;
+                let value = match memory::value_with(|| values.build_only(raw, reads)) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        hits.clear();
+                        return Err(e);
+                    }
+                };
+                let mut input = Input {
+                    value: &value,
+                    want: Loaded::Members,
+                    loaded: &mut loaded,
+                };
+                let held = self.run(c.backend, &c.entry, &mut input);
+                // Another rule's members are other members: the next run loads its own.
+                loaded = (Loaded::Nothing, Loaded::Nothing);
+                self.counted(i, memoize, held, hits, errors);
+                continue;
+            }
             let want = if memoize {
                 Loaded::WithoutIdentity
             } else {
@@ -391,18 +427,8 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 loaded: &mut loaded,
             };
             if let Some(c) = condition.filter(|_| counting) {
-                match self.run(c.backend, &c.entry, &mut input) {
-                    Ok(v) => {
-                        let holds = v == regorus::Value::Bool(true);
-                        if memoize {
-                            self.memo.put(n + i, &held(holds));
-                        }
-                        if holds {
-                            hits.push(RuleHits::counted(i));
-                        }
-                    }
-                    Err(e) => errors.push((i, e)),
-                }
+                let held = self.run(c.backend, &c.entry, &mut input);
+                self.counted(i, memoize, held, hits, errors);
                 continue;
             }
             let entry = &self.prog.rules[i].entry;
@@ -440,6 +466,30 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             }
         }
         Ok(whole)
+    }
+
+    /// Record what rule `i`'s condition said about a record that is only counted.
+    fn counted(
+        &mut self,
+        i: usize,
+        memoize: bool,
+        result: Result<regorus::Value, RuleError>,
+        hits: &mut Vec<RuleHits>,
+        errors: &mut Vec<(usize, RuleError)>,
+    ) {
+        match result {
+            Ok(v) => {
+                let holds = v == regorus::Value::Bool(true);
+                if memoize {
+                    // A condition's result is kept in the table after the rules' own.
+                    self.memo.put(self.prog.rules.len() + i, &held(holds));
+                }
+                if holds {
+                    hits.push(RuleHits::counted(i));
+                }
+            }
+            Err(e) => errors.push((i, e)),
+        }
     }
 
     /// Run one entry point (a rule's `deny` or its condition) on `input`, loading it into the

@@ -6,5 +6,6 @@ pub mod finding;
 pub mod index;
 pub mod memo;
 pub mod rawpath;
+pub mod reads;
 pub mod value;
 pub mod windows;

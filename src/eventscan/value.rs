@@ -67,26 +67,52 @@ impl ValueBuilder {
     /// rule sees): the same as building it whole and removing them, without copying the
     /// record's top-level map to do so.
     pub fn build_without(&mut self, raw: &str, skip: &[&str]) -> Result<Value, serde_json::Error> {
+        self.build_members(raw, Members::Without(skip))
+    }
+
+    /// The record's value with only the top-level members named in `keep` (what a rule's
+    /// condition reads, `super::reads`): the others are skipped over, not built.
+    pub fn build_only(&mut self, raw: &str, keep: &[String]) -> Result<Value, serde_json::Error> {
+        self.build_members(raw, Members::Only(keep))
+    }
+
+    fn build_members(
+        &mut self,
+        raw: &str,
+        members: Members<'_>,
+    ) -> Result<Value, serde_json::Error> {
         let mut p = Builder {
             text: raw,
             b: raw.as_bytes(),
             i: 0,
             keys: &mut self.keys,
-            skip,
+            members,
         };
         match p.value(0) {
             Some(v) if p.ws().is_none() => Ok(v),
             _ => {
                 let mut v: Value = serde_json::from_str(raw)?;
-                if !skip.is_empty()
-                    && let Ok(o) = v.as_object_mut()
-                {
-                    for k in skip {
-                        o.remove(&Value::from(*k));
-                    }
+                if let Ok(o) = v.as_object_mut() {
+                    o.retain(|k, _| matches!(k, Value::String(k) if members.keeps(k)));
                 }
                 Ok(v)
             }
+        }
+    }
+}
+
+/// Which top-level members of a record to build.
+#[derive(Clone, Copy)]
+enum Members<'k> {
+    Without(&'k [&'k str]),
+    Only(&'k [String]),
+}
+
+impl Members<'_> {
+    fn keeps(&self, key: &str) -> bool {
+        match self {
+            Members::Without(skip) => !skip.contains(&key),
+            Members::Only(keep) => keep.iter().any(|k| k == key),
         }
     }
 }
@@ -96,8 +122,8 @@ struct Builder<'t, 'k> {
     b: &'t [u8],
     i: usize,
     keys: &'k mut HashMap<Box<str>, Value, FnvBuild>,
-    /// Members of the outermost object to leave out.
-    skip: &'k [&'k str],
+    /// Members of the outermost object to build.
+    members: Members<'k>,
 }
 
 impl<'t> Builder<'t, '_> {
@@ -174,6 +200,55 @@ impl<'t> Builder<'t, '_> {
             .map(std::borrow::Cow::Owned)
     }
 
+    /// Move past the value at `self.i` without building it (the reader validated the text).
+    fn skip_value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.ws()? {
+                b'"' => {
+                    let mut i = self.i + 1;
+                    loop {
+                        i = plain_end(self.b, i);
+                        match *self.b.get(i)? {
+                            b'"' => break,
+                            b'\\' => i += 2,
+                            _ => i += 1,
+                        }
+                    }
+                    self.i = i + 1;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.i += 1;
+                    continue;
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    self.i += 1;
+                }
+                b',' | b':' if depth > 0 => {
+                    self.i += 1;
+                    continue;
+                }
+                b',' | b':' => return None,
+                _ => {
+                    let start = self.i;
+                    while self.peek().is_some_and(|c| {
+                        !matches!(c, b',' | b':' | b']' | b'}' | b' ' | b'\n' | b'\t' | b'\r')
+                    }) {
+                        self.i += 1;
+                    }
+                    if self.i == start {
+                        return None;
+                    }
+                }
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+
     fn key(&mut self) -> Option<Value> {
         let s = self.string()?;
         if let Some(v) = self.keys.get(s.as_ref()) {
@@ -205,12 +280,16 @@ impl<'t> Builder<'t, '_> {
                 return None;
             }
             self.i += 1;
-            let value = self.value(depth)?;
-            let skipped = depth == 1
-                && !self.skip.is_empty()
-                && matches!(&key, Value::String(k) if self.skip.contains(&&**k));
-            if !skipped {
+            let kept = depth != 1 || matches!(&key, Value::String(k) if self.members.keeps(k));
+            if kept {
+                let value = self.value(depth)?;
                 members.push((key, value));
+            } else if let Members::Only(_) = self.members {
+                self.skip_value()?;
+            } else {
+                // Built and dropped: the identity members are small, and building checks them
+                // exactly as serde would.
+                self.value(depth)?;
             }
             match self.ws()? {
                 b',' => self.i += 1,

@@ -139,7 +139,7 @@ fn call_graph(modules: &[regorus::unstable::Ref<Module>]) -> BTreeMap<String, De
 }
 
 /// `import data.a.b` → `b` → `data.a.b`; `import data.a.b as c` → `c` → `data.a.b`.
-fn import_aliases(m: &Module) -> BTreeMap<String, String> {
+pub(crate) fn import_aliases(m: &Module) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for i in &m.imports {
         let Ok(path) = get_path_string(&i.refr, None) else {
@@ -164,17 +164,22 @@ fn resolve(
     aliases: &BTreeMap<String, String>,
     known: &BTreeSet<String>,
 ) -> Option<String> {
-    let candidate = if call.starts_with("data.") {
-        call.to_string()
-    } else {
-        let (first, rest) = call.split_once('.').unwrap_or((call, ""));
-        match aliases.get(first) {
-            Some(path) if rest.is_empty() => path.clone(),
-            Some(path) => format!("{path}.{rest}"),
-            None => format!("{package}.{call}"),
-        }
-    };
+    let candidate = qualify(call, package, aliases);
     known.contains(&candidate).then_some(candidate)
+}
+
+/// The full `data.` path a reference names inside `package` (through an import alias, or
+/// relative to the package), the way regorus resolves it.
+pub(crate) fn qualify(path: &str, package: &str, aliases: &BTreeMap<String, String>) -> String {
+    if path.starts_with("data.") {
+        return path.to_string();
+    }
+    let (first, rest) = path.split_once('.').unwrap_or((path, ""));
+    match aliases.get(first) {
+        Some(full) if rest.is_empty() => full.clone(),
+        Some(full) => format!("{full}.{rest}"),
+        None => format!("{package}.{path}"),
+    }
 }
 
 enum Node<'a> {
