@@ -186,10 +186,10 @@ impl<'a, 'p> Worker<'a, 'p> {
         }
     }
 
-    fn run(&mut self, input: &Input) -> Part {
-        let mut part = Part::default();
+    /// Scan one input, adding what it finds to `part` (the worker's, for all its inputs).
+    fn run(&mut self, input: &Input, part: &mut Part) {
         if crate::interrupt::requested() {
-            return part;
+            return;
         }
         match input {
             Input::Stdin => {
@@ -204,7 +204,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                         "<stdin>",
                         format!("cannot read stdin: {e}"),
                     )));
-                    return part;
+                    return;
                 }
                 if let Some(kind) = crate::events::sniff(std::path::Path::new("-"), &bytes) {
                     part.files -= 1;
@@ -222,11 +222,11 @@ impl<'a, 'p> Worker<'a, 'p> {
                         &mut part.events,
                         shared,
                     );
-                    return part;
+                    return;
                 }
                 match stdin.take(config::MAX_CONFIG_BYTES).read_to_end(&mut bytes) {
                     Ok(_) => match config::text_from_bytes("<stdin>", bytes) {
-                        Ok(text) => self.text("<stdin>", &text, true, &mut part),
+                        Ok(text) => self.text("<stdin>", &text, true, part),
                         Err(e) => part.errors.push(input_diag(e)),
                     },
                     Err(e) => part.errors.push(input_diag(InputError::file(
@@ -242,7 +242,7 @@ impl<'a, 'p> Worker<'a, 'p> {
                         .is_some_and(|day| !window.may_contain_s3_day(day))
                 {
                     part.events.stats.files_pruned += 1;
-                    return part;
+                    return;
                 }
                 let shown = display(path);
                 // Read on from the head the recognition read (a config file is read anew).
@@ -260,13 +260,13 @@ impl<'a, 'p> Worker<'a, 'p> {
                         &mut part.events,
                         shared,
                     ) {
-                        return part;
+                        return;
                     }
                 }
                 part.files += 1;
                 let named = self.named.contains(path);
                 match config::read_text(path) {
-                    Ok(text) => self.text(&shown, &text, named, &mut part),
+                    Ok(text) => self.text(&shown, &text, named, part),
                     Err(e) => part.errors.push(input_diag(e)),
                 }
             }
@@ -274,16 +274,15 @@ impl<'a, 'p> Worker<'a, 'p> {
                 part.files += files.len() as u64;
                 let (adapted, errs) = config::adapt_module(dir, files);
                 part.errors.extend(errs.into_iter().map(input_diag));
-                self.adapted(&display(dir), adapted, &mut part);
+                self.adapted(&display(dir), adapted, part);
             }
             Input::LiveExport { dir, files } => {
                 part.files += files.len() as u64;
                 let (adapted, errs) = config::adapt_live_dir(dir, files);
                 part.errors.extend(errs.into_iter().map(input_diag));
-                self.adapted(&display(dir), adapted, &mut part);
+                self.adapted(&display(dir), adapted, part);
             }
         }
-        part
     }
 }
 
@@ -458,38 +457,50 @@ pub fn scan_prepared(
         opts.max_policy_memory
             .unwrap_or(crate::policy::memory::DEFAULT_LIMIT),
     );
-    // One worker per pool thread, kept for the whole scan: rayon's `map_init` makes one per
-    // split job (dozens per scan), and each fresh worker re-learns its listing bound (so
-    // makes findings it then drops), starts its memo empty and clones its engines again.
+    // One worker per pool thread, kept for the whole scan, with the part it adds each input
+    // to: rayon's `map_init` makes one per split job (dozens per scan), and each fresh worker
+    // re-learns its listing bound (so makes findings it then drops), starts its memo empty and
+    // clones its engines again; a part per input was as many finding stores and tallies to
+    // fill and merge. Everything the parts hold is sorted or summed at the end, so which
+    // worker read which input changes nothing.
     let work = |inputs: &[Input]| -> Part {
-        let workers: Vec<std::sync::Mutex<Option<Worker>>> = (0..rayon::current_num_threads())
+        let workers: Vec<std::sync::Mutex<Option<(Worker, Part)>>> = (0
+            ..rayon::current_num_threads())
             .map(|_| std::sync::Mutex::new(None))
             .collect();
-        inputs
-            .par_iter()
-            .map(|input| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                // Only this thread ever locks its slot; a poisoned one (a panic elsewhere in
-                // the pool) is taken over as it is.
-                let mut guard = workers[slot]
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let w =
-                    guard.get_or_insert_with(|| Worker::new(prepared, opts, read_opts, &progress));
-                let part = w.run(input);
-                progress.input_done();
-                part
+        inputs.par_iter().for_each(|input| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+            // Only this thread ever locks its slot; a poisoned one (a panic elsewhere in the
+            // pool) is taken over as it is.
+            let mut guard = workers[slot]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (w, part) = guard.get_or_insert_with(|| {
+                (
+                    Worker::new(prepared, opts, read_opts, &progress),
+                    Part::default(),
+                )
+            });
+            w.run(input, part);
+            progress.input_done();
+        });
+        workers
+            .into_iter()
+            .filter_map(|w| {
+                w.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
             })
-            .reduce(Part::default, merge)
+            .map(|(_, part)| part)
+            .fold(Part::default(), merge)
     };
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
         let mut w = Worker::new(prepared, opts, read_opts, &progress);
-        found
-            .inputs
-            .iter()
-            .map(|i| w.run(i))
-            .fold(Part::default(), merge)
+        let mut part = Part::default();
+        for input in &found.inputs {
+            w.run(input, &mut part);
+        }
+        part
     } else {
         match rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
