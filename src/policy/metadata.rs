@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 pub(super) use window::check_windows;
 use window::parse_window;
 
+mod condition;
 mod selector;
 mod window;
 
@@ -215,24 +216,10 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if let Some((meta, name)) = metadata
-        .as_ref()
-        .and_then(|m: &RuleMetadata| Some((m, m.condition.as_ref()?)))
-        && !defines_rule(&lines, name)
+    if let Some(meta) = &metadata
+        && let Some(e) = condition::check(path, meta, &lines)
     {
-        let line = lines
-            .iter()
-            .position(|l| l.trim_start().starts_with('#') && l.contains("condition:"))
-            .map_or(meta.line, |i| i as u32 + 1);
-        errors.push(diag(
-            path,
-            line,
-            "policy::metadata",
-            format!("`custom.condition` names `{name}`, which this file does not define"),
-            Some(format!(
-                "define `{name} if {{ ... }}` in this package: it must hold exactly when `deny` has one entry"
-            )),
-        ));
+        errors.push(e);
     }
     if defines_deny && metadata.is_none() && !is_test && errors.is_empty() {
         errors.push(diag(
@@ -253,23 +240,6 @@ pub fn extract(path: &str, src: &str) -> Result<PolicyFile, Vec<Diagnostic>> {
         is_test,
         tests,
         defines_deny,
-    })
-}
-
-/// A plain Rego rule name (what `custom.condition` may name).
-fn is_rule_name(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && s != "deny"
-}
-
-/// Whether the file defines rule `name` at the start of a line (`name if`, `name :=`, ...).
-fn defines_rule(lines: &[&str], name: &str) -> bool {
-    lines.iter().any(|l| {
-        l.strip_prefix(name)
-            .is_some_and(|rest| rest.starts_with([' ', ':', '=', '{']))
     })
 }
 
@@ -556,21 +526,9 @@ fn parse_block(path: &str, block: &Block) -> Result<Option<RuleMetadata>, Vec<Di
             false
         }
     };
-    let condition = match custom.get("condition") {
-        None => None,
-        Some(Value::String(name)) if kind == RuleKind::Event && is_rule_name(name) => {
-            Some(name.clone())
-        }
-        Some(other) => {
-            let msg = if kind != RuleKind::Event {
-                "`custom.condition` is only meaningful for `kind: event` rules".to_string()
-            } else {
-                format!("`custom.condition` must name a rule of this package, found {other}")
-            };
-            err(&mut errors, block.line_of("condition"), msg);
-            None
-        }
-    };
+    let condition = condition::parse(custom.get("condition"), kind, &mut |msg| {
+        err(&mut errors, block.line_of("condition"), msg)
+    });
     if selector.is_some() && kind != RuleKind::Event {
         err(
             &mut errors,
