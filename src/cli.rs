@@ -135,8 +135,9 @@ pub struct ScanArgs {
     /// Only evaluate event records before this time (RFC 3339 or YYYY-MM-DD, UTC; exclusive)
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Offer every event record to every event rule and reuse no result (slower; proves the
-    /// prefilter and memoized rules change nothing)
+    /// Offer every event record to every event rule, reuse no result and count no finding by a
+    /// rule's condition (slower; proves the prefilter, memoized rules and conditions change
+    /// nothing)
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
     /// Evaluate every rule with the regorus interpreter only, not the bytecode VM

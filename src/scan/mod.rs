@@ -36,9 +36,9 @@ pub struct ScanOptions {
     pub selected: BTreeSet<String>,
     /// `--since` / `--until` for event records.
     pub window: crate::events::TimeWindow,
-    /// Event prefilter off: every record is offered to every event rule, and `memoize` rules
-    /// are evaluated on every record instead of reusing results (for tests that prove those
-    /// shortcuts change nothing).
+    /// Event prefilter off: every record is offered to every event rule, `memoize` rules are
+    /// evaluated on every record instead of reusing results, and no finding is counted by a
+    /// rule's `condition` alone (for tests that prove those shortcuts change nothing).
     pub no_prefilter: bool,
     /// Draw a progress bar on stderr (the CLI sets this on a terminal without `--quiet`).
     pub progress: bool,

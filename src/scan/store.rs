@@ -101,9 +101,7 @@ impl ListingBound {
         }
         true
     }
-}
 
-impl ListingBound {
     /// Whether a finding of `rule` at `pos` could be listed, without taking a place: `false`
     /// means it can only be counted (so a rule with a `condition` need not make it at all).
     pub fn would_admit(&self, rule: &str, pos: (&Arc<str>, u32, u64), how: Listing<'_>) -> bool {
