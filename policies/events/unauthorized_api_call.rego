@@ -60,15 +60,15 @@ violation if {
 	denied
 	input.eventSource
 	input.eventName
-	is_string(error_message)
 	not input.sourceIPAddress == "delivery.logs.amazonaws.com"
 	not input.eventName == "HeadBucket"
 }
 
-# A member read by name (not `object.get(input, ...)`), so counting reads only the members the
-# condition names (docs/event-rules.md, "Conditions").
+# The readable message, "" when CloudTrail recorded none (or something other than text: the
+# denial is reported all the same).
 error_message := m if {
 	m := input.errorMessage
+	is_string(m)
 } else := ""
 
 # Rules, not a function of the code: a rule is evaluated once per record and costs the VM less

@@ -79,6 +79,13 @@ test_an_error_code_that_is_not_a_string_does_not_fire if {
 	count(rule.deny) == 0 with input as rec with data.trailguard.params as params
 }
 
+test_a_message_that_is_not_text_is_left_out_of_the_evidence if {
+	rec := object.union(kms_denied, {"errorMessage": {"code": 403}})
+	findings := rule.deny with input as rec with data.trailguard.params as params
+	some f in findings
+	f.evidence.errorMessage == ""
+}
+
 test_encoded_authorization_message_is_dropped_from_evidence if {
 	rec := object.union(get_password_data_denied, {"errorMessage": "You are not authorized to perform this operation. User: arn:aws:sts::457448411975:assumed-role/r/s is not authorized to perform: ec2:GetPasswordData. Encoded authorization failure message: K2-zhDkMqUq-g9q-R4ks6tltFzD63SUSxwKCTu5riJZoSD2q1x"})
 	findings := rule.deny with input as rec with data.trailguard.params as params
@@ -113,7 +120,7 @@ test_violation_holds_exactly_when_deny_has_one_entry if {
 		object.remove(get_password_data_denied, ["errorCode", "errorMessage"]),
 	]
 	fired := [i | some i, rec in records; agrees with input as rec with data.trailguard.params as params; rule.violation with input as rec with data.trailguard.params as params]
-	fired == [0, 1, 7, 9]
+	fired == [0, 1, 6, 7, 9]
 	every rec in records {
 		agrees with input as rec with data.trailguard.params as params
 	}

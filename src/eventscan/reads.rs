@@ -319,15 +319,9 @@ mod tests {
         assert_eq!(
             tge001.map(|r| r.into_iter().collect::<Vec<_>>()),
             Some(
-                [
-                    "errorCode",
-                    "errorMessage",
-                    "eventName",
-                    "eventSource",
-                    "sourceIPAddress"
-                ]
-                .map(String::from)
-                .to_vec()
+                ["errorCode", "eventName", "eventSource", "sourceIPAddress"]
+                    .map(String::from)
+                    .to_vec()
             )
         );
     }
