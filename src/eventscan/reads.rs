@@ -233,6 +233,8 @@ fn walk<'a>(mut work: Vec<Node<'a>>, reads: &mut BTreeSet<String>, refs: &mut Ve
                 work.push(Node::Expr(value));
                 work.push(Node::Expr(collection));
             }
+            // Literals. (regorus's `or` expression exists only with its `rego-extensions`
+            // feature, which this crate does not enable: the walk would have to learn it.)
             _ => {}
         }
     }
