@@ -80,14 +80,21 @@ fn findings_counted_by_the_condition_are_the_ones_a_full_evaluation_counts() {
     let path = events(dir.path(), &names);
     for memoize in [false, true] {
         let set = pack(dir.path(), memoize, r#"input.eventName == "GetObject""#);
-        for cap in [1, 2, 5] {
-            let fast = run(&set, &path, |o| o.max_findings_per_rule = cap);
+        // The bytecode VM, and the interpreter that runs rules the VM cannot compile.
+        for (cap, interpreter_only) in [(1, false), (2, false), (5, false), (1, true), (2, true)] {
+            let fast = run(&set, &path, |o| {
+                o.max_findings_per_rule = cap;
+                o.interpreter_only = interpreter_only
+            });
             let full = run(&set, &path, |o| {
                 o.max_findings_per_rule = cap;
                 o.no_prefilter = true
             });
             assert!(fast.errors.is_empty(), "{:#?}", fast.errors);
-            assert_eq!(fast.summary.findings, 9, "memoize {memoize}, cap {cap}");
+            assert_eq!(
+                fast.summary.findings, 9,
+                "memoize {memoize}, cap {cap}, interpreter {interpreter_only}"
+            );
             assert_eq!(full.summary.findings, 9);
             assert_eq!(messages(&fast), messages(&full));
             assert_eq!(fast.findings.len(), cap);
