@@ -148,7 +148,7 @@ fn a_condition_that_disagrees_with_deny_is_reported_and_the_rule_then_runs_in_fu
 }
 
 /// Every built-in condition that reads a few members gives, on a value of just those members,
-/// what it gives on the whole record: on the fixture records and on variants of them with each
+/// what it gives on the whole record, and so does trailguard's own decision where it makes it: on the fixture records and on variants of them with each
 /// member it reads set to every value that member takes anywhere in the corpus (and a few that
 /// the rules single out).
 #[test]
@@ -183,7 +183,7 @@ fn built_in_conditions_decide_the_same_on_the_members_they_read() {
     }
     assert!(records.len() > 300, "{}", records.len());
     let mut engine = set.engine.clone();
-    let mut checked = 0;
+    let (mut checked, mut natively) = (0, 0);
     for rule in set.rules.iter().filter(|r| r.desc.condition.is_some()) {
         let entry = format!(
             "{}.{}",
@@ -195,6 +195,7 @@ fn built_in_conditions_decide_the_same_on_the_members_they_read() {
         else {
             continue;
         };
+        let native = trailguard::eventscan::native::compile(engine.get_modules(), &entry);
         // Every value each member takes in the corpus, and the values the rules single out.
         let mut pool: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for m in &reads {
@@ -237,15 +238,31 @@ fn built_in_conditions_decide_the_same_on_the_members_they_read() {
                 }
             }
             for v in variants {
+                let whole = decide(&mut engine, &v);
                 assert_eq!(
-                    decide(&mut engine, &v),
+                    whole,
                     decide(&mut engine, &only(&v)),
                     "{} on {v}",
                     rule.desc.id
                 );
+                // Decided by trailguard itself when the condition is simple enough.
+                if let Some(pred) = &native {
+                    let ours = pred.holds(only(&v).as_object().unwrap());
+                    assert_eq!(
+                        ours,
+                        whole == regorus::Value::Bool(true),
+                        "{} natively on {v}",
+                        rule.desc.id
+                    );
+                    natively += 1;
+                }
                 checked += 1;
             }
         }
     }
     assert!(checked > 1000, "{checked}");
+    assert!(
+        natively > 1000,
+        "TGE001's condition is decided natively ({natively})"
+    );
 }

@@ -22,6 +22,8 @@ pub struct EventEvaluator<'p, 'a> {
     disabled: Vec<bool>,
     /// Rules whose condition disagreed with their `deny`: always evaluated in full since.
     broken: Vec<bool>,
+    /// Rules whose condition trailguard decided differently from regorus: regorus decides it.
+    native_off: Vec<bool>,
     values: super::value::ValueBuilder,
     memo: super::memo::Memo,
 }
@@ -87,6 +89,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             candidates: Vec::new(),
             disabled: vec![false; prog.rules.len()],
             broken: vec![false; prog.rules.len()],
+            native_off: vec![false; prog.rules.len()],
             values: super::value::ValueBuilder::new(),
             memo: super::memo::Memo::new(2 * prog.rules.len()),
         }
@@ -165,6 +168,19 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 _ => None,
             };
             let counting = condition.is_some() && count_only(i);
+            // A condition in the subset `super::native` decides is decided on the members it
+            // reads, without a value, the memo or the VM.
+            if counting
+                && let Some(c) = condition
+                && let (Some(pred), Some(reads)) = (&c.native, &c.reads)
+                && !self.native_off[i]
+                && let Some(members) = super::rawpath::member_values(raw, reads)
+            {
+                if pred.holds(&members) {
+                    hits.push(RuleHits::counted(i));
+                }
+                continue;
+            }
             if memoize && let Some(items) = self.memo.get(i, raw) {
                 if !items.is_empty() {
                     hits.push(RuleHits::entries(i, items.clone()));
@@ -269,7 +285,9 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             if let Some(c) = condition {
                 let holds = self.run(c.backend, &c.entry, &mut input);
                 match holds.map(|v| v == regorus::Value::Bool(true)) {
-                    Ok(holds) if holds == (items.len() == 1) && items.len() <= 1 => {}
+                    Ok(holds) if holds == (items.len() == 1) && items.len() <= 1 => {
+                        self.check_native(i, c, raw, holds, errors);
+                    }
                     Ok(holds) => {
                         self.broken[i] = true;
                         errors.push((i, broken_promise(&c.name, holds, items.len())));
@@ -286,6 +304,41 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             }
         }
         Ok(whole)
+    }
+
+    /// Where rule `i` ran in full and regorus decided its condition, the native decision must be
+    /// the same; if not, it is reported and the condition is left to regorus from then on.
+    fn check_native(
+        &mut self,
+        i: usize,
+        c: &Condition,
+        raw: &str,
+        holds: bool,
+        errors: &mut Vec<(usize, RuleError)>,
+    ) {
+        let (Some(pred), Some(reads)) = (&c.native, &c.reads) else {
+            return;
+        };
+        if self.native_off[i] {
+            return;
+        }
+        let Some(members) = super::rawpath::member_values(raw, reads) else {
+            return;
+        };
+        if pred.holds(&members) != holds {
+            self.native_off[i] = true;
+            errors.push((
+                i,
+                RuleError {
+                    message: format!(
+                        "trailguard decided its condition `{}` as {} where regorus decided {holds} \
+                         (a bug in trailguard's native conditions): regorus decides it from now on",
+                        c.name, !holds
+                    ),
+                    limit: false,
+                },
+            ));
+        }
     }
 
     /// Record what rule `i`'s condition said about a record that is only counted.

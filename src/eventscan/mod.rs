@@ -5,6 +5,7 @@ pub mod engine;
 pub mod finding;
 pub mod index;
 pub mod memo;
+pub mod native;
 pub mod program;
 pub mod rawpath;
 pub mod reads;

@@ -45,6 +45,8 @@ pub struct Condition {
     /// The top-level members of the record it reads (`super::reads`; `None`: the whole
     /// record): a record only counted is built with just those.
     pub reads: Option<Vec<String>>,
+    /// The condition decided natively, when it is in `super::native`'s subset.
+    pub native: Option<super::native::Pred>,
 }
 
 impl<'a> EventProgram<'a> {
@@ -110,11 +112,15 @@ impl<'a> EventProgram<'a> {
                         .filter(|k| !(r.desc.memoize && IDENTITY_FIELDS.contains(&k.as_str())))
                         .collect()
                 });
+                let native = reads
+                    .as_ref()
+                    .and_then(|_| super::native::compile(engine.get_modules(), &entry));
                 Some(Condition {
                     entry,
                     name,
                     backend,
                     reads,
+                    native,
                 })
             })
             .collect();

@@ -58,6 +58,29 @@ pub fn without_members(raw: &str, drop: &[&str], out: &mut Vec<u8>) -> Option<()
     })
 }
 
+/// The top-level members of `raw` named in `keep`, as JSON values (a later duplicate wins, as
+/// when the whole record is parsed). `None` as for [`without_members`], or when a kept member's
+/// text does not parse.
+pub fn member_values(
+    raw: &str,
+    keep: &[String],
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut out = serde_json::Map::new();
+    let mut ok = true;
+    let b = raw.as_bytes();
+    members(raw, ws(b, 0), |key, _, value, end| {
+        if ok && keep.iter().any(|k| k == key) {
+            match raw.get(value..end).map(serde_json::from_str) {
+                Some(Ok(v)) => {
+                    out.insert(key.to_string(), v);
+                }
+                _ => ok = false,
+            }
+        }
+    })?;
+    ok.then_some(out)
+}
+
 /// Walk the members of the object whose `{` is at `open`, calling
 /// `each(key, member start, value start, value end)` with the key unescaped; `None` (after
 /// calling `each` for the members before) when the text is not such an object or a key does

@@ -16,30 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The top-level members of `input` that the rule at `entry` (`data.<package>.<name>`) can
 /// read, following what it refers to; `None` when it may read the record as a whole.
 pub fn top_level_reads(modules: &[Ref<Module>], entry: &str) -> Option<BTreeSet<String>> {
-    // Every rule and function definition by full path, with its module's scope.
-    let mut defs: BTreeMap<String, Vec<(&Rule, usize)>> = BTreeMap::new();
-    let mut scopes: Vec<(String, BTreeMap<String, String>)> = Vec::new();
-    for m in modules {
-        let Ok(package) = get_path_string(&m.package.refr, Some("data")) else {
-            continue;
-        };
-        for rule in &m.policy {
-            let refr = match rule.as_ref() {
-                Rule::Spec { head, .. } => match head {
-                    RuleHead::Compr { refr, .. }
-                    | RuleHead::Set { refr, .. }
-                    | RuleHead::Func { refr, .. } => refr,
-                },
-                Rule::Default { refr, .. } => refr,
-            };
-            if let Ok(name) = get_path_string(refr, None) {
-                defs.entry(format!("{package}.{name}"))
-                    .or_default()
-                    .push((rule, scopes.len()));
-            }
-        }
-        scopes.push((package, import_aliases(m)));
-    }
+    let Definitions { defs, scopes } = Definitions::of(modules);
     let mut reads = BTreeSet::new();
     let mut queue = vec![entry.to_string()];
     let mut seen = BTreeSet::new();
@@ -65,6 +42,42 @@ pub fn top_level_reads(modules: &[Ref<Module>], entry: &str) -> Option<BTreeSet<
         }
     }
     Some(reads)
+}
+
+/// Every rule and function definition of `modules` by full path (`data.<package>.<name>`),
+/// with the scope (package and import aliases) its references resolve in.
+pub(crate) struct Definitions<'m> {
+    pub defs: BTreeMap<String, Vec<(&'m Rule, usize)>>,
+    pub scopes: Vec<(String, BTreeMap<String, String>)>,
+}
+
+impl<'m> Definitions<'m> {
+    pub fn of(modules: &'m [Ref<Module>]) -> Definitions<'m> {
+        let mut defs: BTreeMap<String, Vec<(&Rule, usize)>> = BTreeMap::new();
+        let mut scopes = Vec::new();
+        for m in modules {
+            let Ok(package) = get_path_string(&m.package.refr, Some("data")) else {
+                continue;
+            };
+            for rule in &m.policy {
+                let refr = match rule.as_ref() {
+                    Rule::Spec { head, .. } => match head {
+                        RuleHead::Compr { refr, .. }
+                        | RuleHead::Set { refr, .. }
+                        | RuleHead::Func { refr, .. } => refr,
+                    },
+                    Rule::Default { refr, .. } => refr,
+                };
+                if let Ok(name) = get_path_string(refr, None) {
+                    defs.entry(format!("{package}.{name}"))
+                        .or_default()
+                        .push((rule.as_ref(), scopes.len()));
+                }
+            }
+            scopes.push((package, import_aliases(m)));
+        }
+        Definitions { defs, scopes }
+    }
 }
 
 /// `path` is `prefix` or lies under it.
@@ -107,7 +120,7 @@ fn rule_nodes(rule: &Rule) -> Vec<Node<'_>> {
 }
 
 /// A reference made only of names and string keys (`a.b["c"]`), as its components.
-fn static_path(e: &Expr) -> Option<Vec<String>> {
+pub(crate) fn static_path(e: &Expr) -> Option<Vec<String>> {
     match e {
         Expr::Var { span, .. } => Some(vec![span.text().to_string()]),
         Expr::RefDot { refr, field, .. } => {

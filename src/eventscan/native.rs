@@ -1,0 +1,323 @@
+//! Conditions simple enough to decide without regorus.
+//!
+//! A rule's `condition` runs on every record whose finding is only counted: TGE001's on every
+//! denied call past the first thousand, where regorus's VM spends ≈ 3 µs on what is a few
+//! string comparisons. When the condition (and every rule it refers to) is made only of the
+//! forms below, on fixed members of `input` compared with literals, the scanner decides it
+//! natively on the record's members; anything else leaves it to regorus.
+//!
+//! - `input.a.b` (defined and not `false`), `not` of any form;
+//! - `input.a == "lit"` / `!=` with a string, boolean or null literal, either side;
+//! - `startswith`, `endswith`, `contains` of a member and a string literal; `is_string`;
+//! - `input.a in {"lit", ...}`;
+//! - another boolean rule of the package made of the same (its definitions are alternatives).
+//!
+//! Builtins follow regorus's non-strict mode (a member of the wrong type makes the call
+//! undefined, so the body fails). Wherever the rule runs in full, the scanner compares this
+//! decision with regorus's, and tests compare them on the fixture corpus and its variants.
+
+use super::reads::{Definitions, static_path};
+use crate::policy::recursion::qualify;
+use regorus::unstable::{BoolOp, Expr, Literal, Module, Ref, Rule, RuleHead};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A condition in the subset above.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pred {
+    /// Alternatives (a rule's definitions).
+    Any(Vec<Pred>),
+    /// A body: every statement holds.
+    All(Vec<Pred>),
+    Not(Box<Pred>),
+    Truthy(Vec<String>),
+    Eq(Vec<String>, Value),
+    Ne(Vec<String>, Value),
+    StartsWith(Vec<String>, String),
+    EndsWith(Vec<String>, String),
+    Contains(Vec<String>, String),
+    IsString(Vec<String>),
+    In(Vec<String>, Vec<Value>),
+}
+
+impl Pred {
+    /// Whether the condition holds for a record whose top-level members are `rec` (at least
+    /// those it reads).
+    pub fn holds(&self, rec: &Map<String, Value>) -> bool {
+        let at = |path: &[String]| -> Option<&Value> {
+            let (first, rest) = path.split_first()?;
+            rest.iter()
+                .try_fold(rec.get(first)?, |v, k| v.get(k.as_str()))
+        };
+        let text = |path: &[String]| at(path).and_then(Value::as_str);
+        match self {
+            Pred::Any(ps) => ps.iter().any(|p| p.holds(rec)),
+            Pred::All(ps) => ps.iter().all(|p| p.holds(rec)),
+            Pred::Not(p) => !p.holds(rec),
+            Pred::Truthy(p) => at(p).is_some_and(|v| *v != Value::Bool(false)),
+            Pred::Eq(p, lit) => at(p).is_some_and(|v| v == lit),
+            Pred::Ne(p, lit) => at(p).is_some_and(|v| v != lit),
+            Pred::StartsWith(p, s) => text(p).is_some_and(|t| t.starts_with(s.as_str())),
+            Pred::EndsWith(p, s) => text(p).is_some_and(|t| t.ends_with(s.as_str())),
+            Pred::Contains(p, s) => text(p).is_some_and(|t| t.contains(s.as_str())),
+            Pred::IsString(p) => text(p).is_some(),
+            Pred::In(p, lits) => at(p).is_some_and(|v| lits.contains(v)),
+        }
+    }
+}
+
+/// The rule at `entry` (`data.<package>.<name>`) as a [`Pred`], if it is in the subset.
+pub fn compile(modules: &[Ref<Module>], entry: &str) -> Option<Pred> {
+    let d = Definitions::of(modules);
+    Compiler {
+        defs: &d.defs,
+        scopes: &d.scopes,
+        open: BTreeSet::new(),
+    }
+    .rule(entry)
+}
+
+struct Compiler<'m> {
+    defs: &'m BTreeMap<String, Vec<(&'m Rule, usize)>>,
+    scopes: &'m [(String, BTreeMap<String, String>)],
+    /// Rules being compiled (a rule that refers to itself is left to regorus).
+    open: BTreeSet<String>,
+}
+
+impl Compiler<'_> {
+    /// A boolean rule: every definition `name if { ... }` (no value, no `else`, no default).
+    fn rule(&mut self, path: &str) -> Option<Pred> {
+        if !self.open.insert(path.to_string()) {
+            return None;
+        }
+        let mut alternatives = Vec::new();
+        for &(rule, scope) in self.defs.get(path)? {
+            let Rule::Spec {
+                head: RuleHead::Compr { assign: None, .. },
+                bodies,
+                ..
+            } = rule
+            else {
+                return None;
+            };
+            for body in bodies {
+                if body.assign.is_some() || body.is_else {
+                    return None;
+                }
+                let mut all = Vec::new();
+                for stmt in &body.query.stmts {
+                    if !stmt.with_mods.is_empty() {
+                        return None;
+                    }
+                    all.push(match &stmt.literal {
+                        Literal::Expr { expr, .. } => self.expr(expr, scope)?,
+                        Literal::NotExpr { expr, .. } => {
+                            Pred::Not(Box::new(self.expr(expr, scope)?))
+                        }
+                        _ => return None,
+                    });
+                }
+                alternatives.push(Pred::All(all));
+            }
+        }
+        self.open.remove(path);
+        Some(Pred::Any(alternatives))
+    }
+
+    /// One statement's expression.
+    fn expr(&mut self, e: &Expr, scope: usize) -> Option<Pred> {
+        match e {
+            Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. } => {
+                if let Some(p) = member(e) {
+                    return Some(Pred::Truthy(p));
+                }
+                let path = static_path(e)?.join(".");
+                let (package, aliases) = &self.scopes[scope];
+                let full = qualify(&path, package, aliases);
+                self.rule(&full)
+            }
+            Expr::BoolExpr { op, lhs, rhs, .. } => {
+                let (p, lit) = match (member(lhs), member(rhs)) {
+                    (Some(p), None) => (p, literal(rhs)?),
+                    (None, Some(p)) => (p, literal(lhs)?),
+                    _ => return None,
+                };
+                match op {
+                    BoolOp::Eq => Some(Pred::Eq(p, lit)),
+                    BoolOp::Ne => Some(Pred::Ne(p, lit)),
+                    _ => None,
+                }
+            }
+            Expr::Call { fcn, params, .. } => {
+                let name = static_path(fcn)?.join(".");
+                match (name.as_str(), params.as_slice()) {
+                    ("is_string", [a]) => Some(Pred::IsString(member(a)?)),
+                    ("startswith" | "endswith" | "contains", [a, b]) => {
+                        let (p, s) = (member(a)?, literal(b)?.as_str()?.to_string());
+                        Some(match name.as_str() {
+                            "startswith" => Pred::StartsWith(p, s),
+                            "endswith" => Pred::EndsWith(p, s),
+                            _ => Pred::Contains(p, s),
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            Expr::Membership {
+                key: None,
+                value,
+                collection,
+                ..
+            } => {
+                let Expr::Set { items, .. } = collection.as_ref() else {
+                    return None;
+                };
+                let lits = items
+                    .iter()
+                    .map(|i| literal(i))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(Pred::In(member(value)?, lits))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `input.a.b...` as the path below `input`.
+fn member(e: &Expr) -> Option<Vec<String>> {
+    let mut p = static_path(e)?;
+    if p.len() < 2 || p[0] != "input" {
+        return None;
+    }
+    p.remove(0);
+    Some(p)
+}
+
+/// A string, boolean or null literal (numbers are left to regorus: its number equality is
+/// not JSON's).
+fn literal(e: &Expr) -> Option<Value> {
+    match e {
+        Expr::String { value, .. } | Expr::RawString { value, .. } => {
+            Some(Value::String(value.as_string().ok()?.to_string()))
+        }
+        Expr::Bool { value, .. } => Some(Value::Bool(value.as_bool().ok().copied()?)),
+        Expr::Null { .. } => Some(Value::Null),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An engine as the scanner sets it up (non-strict builtins, `policy::load`).
+    fn engine(rego: &str) -> regorus::Engine {
+        let mut e = regorus::Engine::new();
+        e.set_strict_builtin_errors(false);
+        e.add_policy("p.rego".into(), rego.into()).unwrap();
+        e
+    }
+
+    /// regorus's decisions (interpreter and bytecode VM) and the native one agree on every
+    /// input.
+    fn agree(rego: &str, inputs: &[&str]) {
+        let mut e = engine(rego);
+        let pred = compile(e.get_modules(), "data.p.c").unwrap_or_else(|| panic!("{rego}"));
+        let cp = e.compile_with_entrypoint(&"data.p.c".into()).unwrap();
+        let program =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&cp, &["data.p.c"])
+                .unwrap();
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.load_program(program);
+        for input in inputs {
+            let v: Value = serde_json::from_str(input).unwrap();
+            let value = regorus::Value::from_json_str(input).unwrap();
+            e.set_input(value.clone());
+            let interpreter = e.eval_rule("data.p.c".into()).unwrap() == regorus::Value::Bool(true);
+            vm.set_input(value);
+            let rvm = vm.execute_entry_point_by_index(0).unwrap() == regorus::Value::Bool(true);
+            let ours = pred.holds(v.as_object().unwrap());
+            assert_eq!((ours, rvm), (interpreter, interpreter), "{rego} on {input}");
+        }
+    }
+
+    const INPUTS: &[&str] = &[
+        r#"{}"#,
+        r#"{"a":"AccessDenied","b":"x"}"#,
+        r#"{"a":"Client.UnauthorizedOperation","b":null}"#,
+        r#"{"a":false,"b":true}"#,
+        r#"{"a":null,"b":false}"#,
+        r#"{"a":3,"b":"HeadBucket"}"#,
+        r#"{"a":["AccessDenied"],"b":{"c":"x"}}"#,
+        r#"{"a":{"c":"AccessDenied"},"b":"y"}"#,
+        r#"{"a":"","b":""}"#,
+    ];
+
+    #[test]
+    fn each_form_decides_as_regorus_does() {
+        for body in [
+            "input.a",
+            "input.b.c",
+            "not input.a",
+            "input.a == \"AccessDenied\"",
+            "\"x\" == input.b",
+            "input.a != \"AccessDenied\"",
+            "not input.b == \"HeadBucket\"",
+            "input.a == null",
+            "input.a == false",
+            "startswith(input.a, \"Access\")",
+            "endswith(input.a, \"Operation\")",
+            "contains(input.a, \"Unauthorized\")",
+            "not startswith(input.a, \"Access\")",
+            "is_string(input.a)",
+            "input.b in {\"x\", \"y\", null}",
+            "not input.b in {\"x\"}",
+            "input[\"a\"] == \"AccessDenied\"",
+        ] {
+            agree(
+                &format!("package p\nimport rego.v1\n\nc if {{\n\t{body}\n}}\n"),
+                INPUTS,
+            );
+        }
+    }
+
+    #[test]
+    fn rules_of_the_package_are_alternatives_and_bodies_conjunctions() {
+        agree(
+            "package p\nimport rego.v1\n\nc if {\n\td\n\tnot input.b == \"HeadBucket\"\n}\n\n\
+             d if {\n\tis_string(input.a)\n\tstartswith(input.a, \"AccessDenied\")\n}\n\n\
+             d if endswith(input.a, \"UnauthorizedOperation\")\n",
+            INPUTS,
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_to_regorus() {
+        for body in [
+            "input.a == 3",
+            "input.a < \"b\"",
+            "lower(input.a) == \"x\"",
+            "x := input.a\n\tx",
+            "some k in input.a",
+            "input[k] == \"x\"",
+            "data.params.x",
+            "f(input.a)",
+            "input.a == input.b",
+            "count(input.a) > 0",
+        ] {
+            let mut e = engine(&format!(
+                "package p\nimport rego.v1\n\nc if {{\n\t{body}\n}}\n\nf(x) if x\n"
+            ));
+            assert_eq!(compile(e.get_modules(), "data.p.c"), None, "{body}");
+        }
+        for rego in [
+            "package p\nimport rego.v1\n\nc := true if input.a\n",
+            "package p\nimport rego.v1\n\nc if input.a\n\ndefault c := false\n",
+            "package p\nimport rego.v1\n\nc if { input.a } else := false\n",
+            "package p\nimport rego.v1\n\nc if d\n\nd if c\n",
+        ] {
+            let mut e = engine(rego);
+            assert_eq!(compile(e.get_modules(), "data.p.c"), None, "{rego}");
+        }
+    }
+}
