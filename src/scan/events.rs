@@ -26,17 +26,22 @@ pub struct EventWorker<'p, 'a> {
     /// Evidence fragments shared by this worker's findings.
     interner: Interner,
     /// Which findings can still be listed, over all the files this worker read.
-    bound: ListingBound,
+    /// Shared by all workers of the scan: which findings may still be listed.
+    bound: &'p std::sync::Mutex<ListingBound>,
 }
 
 impl<'p, 'a> EventWorker<'p, 'a> {
-    pub fn new(prog: &'p EventProgram<'a>, windows: &'p Plan<'a>) -> EventWorker<'p, 'a> {
+    pub fn new(
+        prog: &'p EventProgram<'a>,
+        windows: &'p Plan<'a>,
+        bound: &'p std::sync::Mutex<ListingBound>,
+    ) -> EventWorker<'p, 'a> {
         EventWorker {
             eval: EventEvaluator::new(prog),
             windows,
             facts: Vec::new(),
             interner: Interner::default(),
-            bound: ListingBound::default(),
+            bound,
         }
     }
 }
@@ -131,7 +136,7 @@ struct FileScan<'e, 'p, 'a> {
     fired: Vec<usize>,
     facts: &'e mut Vec<Option<RuleFacts>>,
     interner: &'e mut Interner,
-    bound: &'e mut ListingBound,
+    bound: &'p std::sync::Mutex<ListingBound>,
     shown: &'e str,
     /// `shown`, shared by the file's findings.
     path: Arc<str>,
@@ -218,14 +223,10 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         let pos = (&self.path, line.unwrap_or(1), rec.index);
         // A finding that cannot be listed (or of a rule run only for aggregate rules) is only
         // counted: a rule with a condition then runs just that.
-        let (prog, windows, bound, listing) = (
-            self.eval.program(),
-            self.windows,
-            &*self.bound,
-            self.listing,
-        );
+        let (prog, windows, bound, listing) =
+            (self.eval.program(), self.windows, self.bound, self.listing);
         let mut count_only = |i: usize| {
-            !windows.reported(i) || !bound.would_admit(&prog.rules[i].desc.id, pos, listing)
+            !windows.reported(i) || !lock(bound).would_admit(&prog.rules[i].desc.id, pos, listing)
         };
         let value = match self.eval.evaluate(
             rec.raw,
@@ -306,7 +307,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                             .push(crate::policy::deny::invalid(rule, &msg));
                         continue;
                     }
-                    if !self.bound.admits(&rule.desc.id, pos, self.listing) {
+                    if !lock(self.bound).admits(&rule.desc.id, pos, self.listing) {
                         self.part.findings.count_unlisted(&facts.id, facts.severity);
                         continue;
                     }
@@ -367,6 +368,13 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// The scan's listing bound (a poisoned lock, after a panic elsewhere, is used as it is).
+fn lock(bound: &std::sync::Mutex<ListingBound>) -> std::sync::MutexGuard<'_, ListingBound> {
+    bound
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn set_text(slot: &mut Option<String>, text: &str) {

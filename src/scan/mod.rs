@@ -18,7 +18,6 @@ use crate::policy::aggregate::ConfigPlan;
 use crate::policy::eval::Evaluator;
 use crate::policy::{PolicySet, Rule};
 use discover::{Input, display};
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::PathBuf;
@@ -111,6 +110,8 @@ struct Worker<'a, 'p> {
     read_opts: crate::events::ReadOptions,
     progress: &'p progress::Progress,
     listing: store::Listing<'p>,
+    /// The scan's listing bound, shared by its workers.
+    bound: &'p std::sync::Mutex<store::ListingBound>,
 }
 
 impl<'a, 'p> Worker<'a, 'p> {
@@ -119,6 +120,7 @@ impl<'a, 'p> Worker<'a, 'p> {
         opts: &'p ScanOptions,
         read_opts: crate::events::ReadOptions,
         progress: &'p progress::Progress,
+        bound: &'p std::sync::Mutex<store::ListingBound>,
     ) -> Worker<'a, 'p> {
         Worker {
             named: &opts.paths,
@@ -131,13 +133,15 @@ impl<'a, 'p> Worker<'a, 'p> {
                 cap: opts.max_findings_per_rule,
                 exceptions: &opts.exceptions,
             },
+            bound,
         }
     }
 
     fn event_worker(&mut self) -> &mut events::EventWorker<'p, 'a> {
-        let prepared = self.prepared;
-        self.events
-            .get_or_insert_with(|| events::EventWorker::new(prepared.program(), prepared.windows()))
+        let (prepared, bound) = (self.prepared, self.bound);
+        self.events.get_or_insert_with(|| {
+            events::EventWorker::new(prepared.program(), prepared.windows(), bound)
+        })
     }
 
     fn evaluate(&mut self, doc: &Document, part: &mut Part) {
@@ -451,51 +455,56 @@ pub fn scan_prepared(
         exceptions: &opts.exceptions,
     };
     let merge = |a: Part, b: Part| a.merge(b, listing);
+    // Which findings may still be listed, for all workers: one that `cap` findings made
+    // anywhere precede is only counted (with inputs taken in order, hardly any finding is made
+    // that a later one drops).
+    let bound = std::sync::Mutex::new(store::ListingBound::default());
     // Held until the report is built: evaluations stop at the ceiling instead of the process
     // running out of memory (crate::policy::memory).
     let _ceiling = crate::policy::memory::Ceiling::install(
         opts.max_policy_memory
             .unwrap_or(crate::policy::memory::DEFAULT_LIMIT),
     );
-    // One worker per pool thread, kept for the whole scan, with the part it adds each input
-    // to: rayon's `map_init` makes one per split job (dozens per scan), and each fresh worker
-    // re-learns its listing bound (so makes findings it then drops), starts its memo empty and
-    // clones its engines again; a part per input was as many finding stores and tallies to
-    // fill and merge. Everything the parts hold is sorted or summed at the end, so which
-    // worker read which input changes nothing.
+    // One worker per pool thread for the whole scan, with the part it adds each input to: a
+    // worker made per input (or per rayon split job) re-learned the bound, started its memo
+    // empty and cloned its engines again, and every part had to be merged. Inputs are handed
+    // out in order, one at a time, to whichever worker is free, so the workers read
+    // neighbouring inputs and the first findings of a rule come from both: few findings are
+    // made that earlier ones found later displace. Everything the parts hold is sorted or
+    // summed at the end, so which worker read which input changes nothing.
     let work = |inputs: &[Input]| -> Part {
-        let workers: Vec<std::sync::Mutex<Option<(Worker, Part)>>> = (0
-            ..rayon::current_num_threads())
-            .map(|_| std::sync::Mutex::new(None))
-            .collect();
-        inputs.par_iter().for_each(|input| {
-            let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-            // Only this thread ever locks its slot; a poisoned one (a panic elsewhere in the
-            // pool) is taken over as it is.
-            let mut guard = workers[slot]
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let (w, part) = guard.get_or_insert_with(|| {
-                (
-                    Worker::new(prepared, opts, read_opts, &progress),
-                    Part::default(),
-                )
-            });
-            w.run(input, part);
-            progress.input_done();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let parts = std::sync::Mutex::new(Vec::new());
+        rayon::scope(|scope| {
+            for _ in 0..rayon::current_num_threads() {
+                scope.spawn(|_| {
+                    let mut worker: Option<Worker> = None;
+                    let mut part = Part::default();
+                    while let Some(input) =
+                        inputs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        let w = worker.get_or_insert_with(|| {
+                            Worker::new(prepared, opts, read_opts, &progress, &bound)
+                        });
+                        w.run(input, &mut part);
+                        progress.input_done();
+                    }
+                    parts
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(part);
+                });
+            }
         });
-        workers
+        parts
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .into_iter()
-            .filter_map(|w| {
-                w.into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-            })
-            .map(|(_, part)| part)
             .fold(Part::default(), merge)
     };
     // A single input needs no pool (the example checker scans one file at a time).
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
-        let mut w = Worker::new(prepared, opts, read_opts, &progress);
+        let mut w = Worker::new(prepared, opts, read_opts, &progress, &bound);
         let mut part = Part::default();
         for input in &found.inputs {
             w.run(input, &mut part);
