@@ -150,6 +150,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     pub fn evaluate(
         &mut self,
         raw: &str,
+        header: &dyn HeaderFields,
         hits: &mut Vec<RuleHits>,
         errors: &mut Vec<(usize, RuleError)>,
         count_only: &mut dyn FnMut(usize) -> bool,
@@ -174,12 +175,20 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                 && let Some(c) = condition
                 && let (Some(pred), Some(reads)) = (&c.native, &c.reads)
                 && !self.native_off[i]
-                && let Some(members) = super::rawpath::member_values(raw, reads)
             {
-                if pred.holds(&members) {
-                    hits.push(RuleHits::counted(i));
+                // Most often from the strings the reader's header already holds.
+                let strings = super::native::HeaderStrings(header);
+                let holds = if strings.serve(pred) {
+                    Some(pred.holds(&strings))
+                } else {
+                    super::rawpath::member_values(raw, reads).map(|m| pred.holds(&m))
+                };
+                if let Some(holds) = holds {
+                    if holds {
+                        hits.push(RuleHits::counted(i));
+                    }
+                    continue;
                 }
-                continue;
             }
             if memoize && let Some(items) = self.memo.get(i, raw) {
                 if !items.is_empty() {

@@ -40,28 +40,115 @@ pub enum Pred {
     In(Vec<String>, Vec<Value>),
 }
 
-impl Pred {
-    /// Whether the condition holds for a record whose top-level members are `rec` (at least
-    /// those it reads).
-    pub fn holds(&self, rec: &Map<String, Value>) -> bool {
-        let at = |path: &[String]| -> Option<&Value> {
-            let (first, rest) = path.split_first()?;
-            rest.iter()
-                .try_fold(rec.get(first)?, |v, k| v.get(k.as_str()))
+/// What a record holds at a path, as far as a condition needs to know.
+pub enum Got<'a> {
+    Text(&'a str),
+    Other(&'a Value),
+    Absent,
+}
+
+/// A record as a condition reads it.
+pub trait Members {
+    fn get(&self, path: &[String]) -> Got<'_>;
+}
+
+/// The record's members as parsed JSON (at least those the condition reads).
+impl Members for Map<String, Value> {
+    fn get(&self, path: &[String]) -> Got<'_> {
+        let Some((first, rest)) = path.split_first() else {
+            return Got::Absent;
         };
-        let text = |path: &[String]| at(path).and_then(Value::as_str);
+        let found = rest.iter().try_fold(self.get(first.as_str()), |v, k| {
+            v.map(|v| v.get(k.as_str()))
+        });
+        match found.flatten() {
+            Some(Value::String(s)) => Got::Text(s),
+            Some(v) => Got::Other(v),
+            None => Got::Absent,
+        }
+    }
+}
+
+/// Top-level members the reader's header holds as the record's own string when the record has
+/// one (`None` for any other type); a record with one of them twice is refused by the reader.
+const HEADER_STRINGS: [&str; 7] = [
+    "eventSource",
+    "eventName",
+    "eventType",
+    "errorCode",
+    "awsRegion",
+    "recipientAccountId",
+    "sourceIPAddress",
+];
+
+/// The record's header strings, for a condition that reads only those and finds them all.
+pub struct HeaderStrings<'h>(pub &'h dyn super::index::HeaderFields);
+
+impl HeaderStrings<'_> {
+    /// Whether every member the condition reads is one of the header's strings, present.
+    pub fn serve(&self, pred: &Pred) -> bool {
+        let mut ok = true;
+        pred.each_path(&mut |p| ok &= !matches!(self.get(p), Got::Absent));
+        ok
+    }
+}
+
+impl Members for HeaderStrings<'_> {
+    fn get(&self, path: &[String]) -> Got<'_> {
+        match path {
+            [name] if HEADER_STRINGS.contains(&name.as_str()) => match self.0.field(name) {
+                super::index::Field::Text(std::borrow::Cow::Borrowed(t)) => Got::Text(t),
+                _ => Got::Absent,
+            },
+            _ => Got::Absent,
+        }
+    }
+}
+
+impl Pred {
+    /// Every member path the condition reads.
+    fn each_path(&self, f: &mut dyn FnMut(&[String])) {
+        match self {
+            Pred::Any(ps) | Pred::All(ps) => ps.iter().for_each(|p| p.each_path(f)),
+            Pred::Not(p) => p.each_path(f),
+            Pred::Truthy(p)
+            | Pred::Eq(p, _)
+            | Pred::Ne(p, _)
+            | Pred::StartsWith(p, _)
+            | Pred::EndsWith(p, _)
+            | Pred::Contains(p, _)
+            | Pred::IsString(p)
+            | Pred::In(p, _) => f(p),
+        }
+    }
+
+    /// Whether the condition holds for the record.
+    pub fn holds(&self, rec: &(impl Members + ?Sized)) -> bool {
+        let text = |p: &[String]| match rec.get(p) {
+            Got::Text(t) => Some(t),
+            _ => None,
+        };
+        let is = |p: &[String], lit: &Value| match rec.get(p) {
+            Got::Text(t) => Some(lit.as_str() == Some(t)),
+            Got::Other(v) => Some(v == lit),
+            Got::Absent => None,
+        };
         match self {
             Pred::Any(ps) => ps.iter().any(|p| p.holds(rec)),
             Pred::All(ps) => ps.iter().all(|p| p.holds(rec)),
             Pred::Not(p) => !p.holds(rec),
-            Pred::Truthy(p) => at(p).is_some_and(|v| *v != Value::Bool(false)),
-            Pred::Eq(p, lit) => at(p).is_some_and(|v| v == lit),
-            Pred::Ne(p, lit) => at(p).is_some_and(|v| v != lit),
+            Pred::Truthy(p) => match rec.get(p) {
+                Got::Text(_) => true,
+                Got::Other(v) => *v != Value::Bool(false),
+                Got::Absent => false,
+            },
+            Pred::Eq(p, lit) => is(p, lit) == Some(true),
+            Pred::Ne(p, lit) => is(p, lit) == Some(false),
             Pred::StartsWith(p, s) => text(p).is_some_and(|t| t.starts_with(s.as_str())),
             Pred::EndsWith(p, s) => text(p).is_some_and(|t| t.ends_with(s.as_str())),
             Pred::Contains(p, s) => text(p).is_some_and(|t| t.contains(s.as_str())),
             Pred::IsString(p) => text(p).is_some(),
-            Pred::In(p, lits) => at(p).is_some_and(|v| lits.contains(v)),
+            Pred::In(p, lits) => lits.iter().any(|l| is(p, l) == Some(true)),
         }
     }
 }
@@ -289,6 +376,50 @@ mod tests {
              d if endswith(input.a, \"UnauthorizedOperation\")\n",
             INPUTS,
         );
+    }
+
+    /// A header holding the string members of a record, as the reader's does.
+    struct Header(Map<String, Value>);
+
+    impl crate::eventscan::index::HeaderFields for Header {
+        fn event_source(&self) -> Option<&str> {
+            self.0.get("eventSource").and_then(Value::as_str)
+        }
+        fn event_name(&self) -> Option<&str> {
+            self.0.get("eventName").and_then(Value::as_str)
+        }
+        fn field(&self, path: &str) -> crate::eventscan::index::Field<'_> {
+            match self.0.get(path).and_then(Value::as_str) {
+                Some(t) => crate::eventscan::index::Field::Text(t.into()),
+                None => crate::eventscan::index::Field::Absent,
+            }
+        }
+    }
+
+    #[test]
+    fn header_strings_decide_as_the_members_do_where_they_serve() {
+        let mut e = engine(
+            "package p\nimport rego.v1\n\nc if {\n\tstartswith(input.errorCode, \"Access\")\n\t\
+             not input.sourceIPAddress == \"delivery.logs.amazonaws.com\"\n\tinput.eventName\n}\n",
+        );
+        let pred = compile(e.get_modules(), "data.p.c").unwrap();
+        let mut served = 0;
+        for input in [
+            r#"{"errorCode":"AccessDenied","sourceIPAddress":"1.2.3.4","eventName":"X"}"#,
+            r#"{"errorCode":"AccessDenied","sourceIPAddress":"delivery.logs.amazonaws.com","eventName":"X"}"#,
+            r#"{"errorCode":"Throttling","sourceIPAddress":"1.2.3.4","eventName":"X"}"#,
+            r#"{"errorCode":"AccessDenied","eventName":"X"}"#,
+            r#"{"errorCode":"AccessDenied","sourceIPAddress":7,"eventName":"X"}"#,
+        ] {
+            let members: Map<String, Value> = serde_json::from_str(input).unwrap();
+            let strings = HeaderStrings(&Header(members.clone()));
+            if strings.serve(&pred) {
+                served += 1;
+                assert_eq!(pred.holds(&strings), pred.holds(&members), "{input}");
+            }
+        }
+        // The last two lack a string source address: their members are parsed instead.
+        assert_eq!(served, 3);
     }
 
     #[test]

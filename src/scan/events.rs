@@ -230,6 +230,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         };
         let value = match self.eval.evaluate(
             rec.raw,
+            &Fields(&rec.header, rec.raw),
             &mut self.hits,
             &mut self.rule_errors,
             &mut count_only,
