@@ -61,16 +61,28 @@ impl<R: Read> Read for PooledReader<R> {
     }
 }
 
+impl<R: Read> PooledReader<R> {
+    /// The slow path of `fill_buf`, kept out of line so that the fast one (about ten calls a
+    /// record from the scanner) inlines into its callers.
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<()> {
+        // Clamped: a reader claiming more than the buffer holds must not make us panic.
+        self.filled = self.inner.read(&mut self.buf)?.min(self.buf.len());
+        self.pos = 0;
+        Ok(())
+    }
+}
+
 impl<R: Read> BufRead for PooledReader<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos >= self.filled {
-            // Clamped: a reader claiming more than the buffer holds must not make us panic.
-            self.filled = self.inner.read(&mut self.buf)?.min(self.buf.len());
-            self.pos = 0;
+            self.refill()?;
         }
         Ok(&self.buf[self.pos..self.filled])
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
         self.pos = (self.pos + amt).min(self.filled);
     }

@@ -28,30 +28,173 @@ pub enum Field<'a> {
     Unknown,
 }
 
+/// A field the reader's header may carry, named by a selector: resolved once when the index
+/// is built, so a record's check is a lookup, not a comparison of path strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    EventSource,
+    EventName,
+    EventType,
+    ErrorCode,
+    AwsRegion,
+    RecipientAccountId,
+    SourceIpAddress,
+    ReadOnly,
+    IdentityType,
+    InvokedBy,
+    Arn,
+}
+
+impl Known {
+    const ALL: [Known; 11] = [
+        Known::EventSource,
+        Known::EventName,
+        Known::EventType,
+        Known::ErrorCode,
+        Known::AwsRegion,
+        Known::RecipientAccountId,
+        Known::SourceIpAddress,
+        Known::ReadOnly,
+        Known::IdentityType,
+        Known::InvokedBy,
+        Known::Arn,
+    ];
+
+    /// The dotted path of the field in a record.
+    pub fn path(self) -> &'static str {
+        match self {
+            Known::EventSource => "eventSource",
+            Known::EventName => "eventName",
+            Known::EventType => "eventType",
+            Known::ErrorCode => "errorCode",
+            Known::AwsRegion => "awsRegion",
+            Known::RecipientAccountId => "recipientAccountId",
+            Known::SourceIpAddress => "sourceIPAddress",
+            Known::ReadOnly => "readOnly",
+            Known::IdentityType => "userIdentity.type",
+            Known::InvokedBy => "userIdentity.invokedBy",
+            Known::Arn => "userIdentity.arn",
+        }
+    }
+
+    pub fn of(path: &str) -> Option<Known> {
+        Known::ALL.into_iter().find(|k| k.path() == path)
+    }
+}
+
 /// Cheap fields of a record, as the reader extracts them without building a full value.
 pub trait HeaderFields {
     fn event_source(&self) -> Option<&str>;
     fn event_name(&self) -> Option<&str>;
     /// The value at a dotted path (`userIdentity.type`, `requestParameters.withDecryption`).
     fn field(&self, path: &str) -> Field<'_>;
+    /// The value of a field the header may carry; by default, [`HeaderFields::field`] at its
+    /// path. A reader that holds the field answers without comparing paths.
+    fn known(&self, k: Known) -> Field<'_> {
+        self.field(k.path())
+    }
+}
+
+/// A selector as records are checked against it.
+#[derive(Debug, Clone, Default)]
+struct Compiled {
+    sources: Vec<Box<str>>,
+    names: Vec<Box<str>>,
+    fields: Vec<Check>,
+    any_of: Vec<Compiled>,
+}
+
+/// One `fields` entry of a selector.
+#[derive(Debug, Clone)]
+struct Check {
+    at: At,
+    allowed: Vec<Box<str>>,
+    /// `*` is among the allowed values: any value, object or array matches.
+    any: bool,
+}
+
+#[derive(Debug, Clone)]
+enum At {
+    Known(Known),
+    Path(Box<str>),
+}
+
+impl Compiled {
+    fn of(sel: &EventSelector) -> Compiled {
+        let boxed = |v: &[String]| v.iter().map(|s| s.as_str().into()).collect();
+        Compiled {
+            sources: boxed(&sel.event_source),
+            names: boxed(&sel.event_name),
+            fields: sel
+                .fields
+                .iter()
+                .map(|(path, allowed)| Check {
+                    at: Known::of(path).map_or_else(|| At::Path(path.as_str().into()), At::Known),
+                    allowed: boxed(allowed),
+                    any: allowed.iter().any(|a| a == ANY),
+                })
+                .collect(),
+            any_of: sel.any_of.iter().map(Compiled::of).collect(),
+        }
+    }
+
+    /// Whether the record may match; `named` when the record was found by one of this
+    /// selector's own names (no need to compare them again).
+    fn matches(&self, h: &dyn HeaderFields, named: bool) -> bool {
+        if !self.sources.is_empty()
+            && !h
+                .event_source()
+                .is_some_and(|s| self.sources.iter().any(|x| **x == *s))
+        {
+            return false;
+        }
+        if !named
+            && !self.names.is_empty()
+            && !h
+                .event_name()
+                .is_some_and(|s| self.names.iter().any(|x| **x == *s))
+        {
+            return false;
+        }
+        self.fields.iter().all(|c| {
+            let value = match &c.at {
+                At::Known(k) => h.known(*k),
+                At::Path(p) => h.field(p),
+            };
+            match value {
+                Field::Text(v) => c.any || c.allowed.iter().any(|a| **a == *v),
+                Field::Present => c.any,
+                Field::Absent => false,
+                // The reader could not tell cheaply: offer the record, the rule decides.
+                Field::Unknown => true,
+            }
+        }) && (self.any_of.is_empty() || self.any_of.iter().any(|alt| alt.matches(h, false)))
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
     rule: usize,
-    selector: EventSelector,
+    selector: Compiled,
+    /// Listed under the selector's own `eventName`s (not its alternatives'): a record found
+    /// by name has one of them.
+    by_own_names: bool,
 }
 
 /// Rule lookup by event name, with a fallback list for rules not keyed on a name.
 #[derive(Debug, Clone, Default)]
 pub struct RuleIndex {
-    by_name: HashMap<String, Vec<usize>, super::value::FnvBuild>,
+    /// Entry positions per name, ascending.
+    by_name: HashMap<Box<str>, Vec<usize>, super::value::FnvBuild>,
     /// Rules whose selector has no `eventName` (keyed on source or fields only, or none).
     unkeyed: Vec<usize>,
     entries: Vec<Entry>,
     /// Rules with an empty selector: offered every record.
     pub global: Vec<usize>,
     enabled: bool,
+    /// The rules were given in ascending order: entry order is rule order, and candidates
+    /// need no sorting.
+    ascending: bool,
 }
 
 impl RuleIndex {
@@ -60,6 +203,7 @@ impl RuleIndex {
     pub fn build(rules: &[(usize, Option<EventSelector>)], enabled: bool) -> RuleIndex {
         let mut idx = RuleIndex {
             enabled,
+            ascending: rules.windows(2).all(|w| w[0].0 < w[1].0),
             ..RuleIndex::default()
         };
         for (rule, sel) in rules {
@@ -68,17 +212,23 @@ impl RuleIndex {
             if selector.is_empty() {
                 idx.global.push(*rule);
             }
-            match selector.names().filter(|_| enabled) {
+            let names = selector.names().filter(|_| enabled);
+            match &names {
                 None => idx.unkeyed.push(pos),
                 Some(names) => {
                     for name in names {
-                        idx.by_name.entry(name.to_string()).or_default().push(pos);
+                        let list = idx.by_name.entry((*name).into()).or_default();
+                        // A name listed twice lists the rule once.
+                        if list.last() != Some(&pos) {
+                            list.push(pos);
+                        }
                     }
                 }
             }
             idx.entries.push(Entry {
                 rule: *rule,
-                selector,
+                selector: Compiled::of(&selector),
+                by_own_names: names.is_some() && !selector.event_name.is_empty(),
             });
         }
         idx
@@ -100,42 +250,34 @@ impl RuleIndex {
             .and_then(|n| self.by_name.get(n))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        for &pos in keyed.iter().chain(self.unkeyed.iter()) {
+        // Both lists ascend and share no entry: merged in order, the rules come out sorted.
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let (pos, named) = match (keyed.get(i), self.unkeyed.get(j)) {
+                (Some(&a), Some(&b)) if a < b => {
+                    i += 1;
+                    (a, true)
+                }
+                (_, Some(&b)) => {
+                    j += 1;
+                    (b, false)
+                }
+                (Some(&a), None) => {
+                    i += 1;
+                    (a, true)
+                }
+                (None, None) => break,
+            };
             let e = &self.entries[pos];
-            if matches(&e.selector, h) {
+            if e.selector.matches(h, named && e.by_own_names) {
                 out.push(e.rule);
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        if !self.ascending {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
-}
-
-fn matches(sel: &EventSelector, h: &dyn HeaderFields) -> bool {
-    if !sel.event_source.is_empty()
-        && !h
-            .event_source()
-            .is_some_and(|s| sel.event_source.iter().any(|x| x == s))
-    {
-        return false;
-    }
-    if !sel.event_name.is_empty()
-        && !h
-            .event_name()
-            .is_some_and(|s| sel.event_name.iter().any(|x| x == s))
-    {
-        return false;
-    }
-    sel.fields
-        .iter()
-        .all(|(path, allowed)| match h.field(path) {
-            Field::Text(v) => allowed.iter().any(|a| a == ANY || **a == *v),
-            Field::Present => allowed.iter().any(|a| a == ANY),
-            Field::Absent => false,
-            // The reader could not tell cheaply: offer the record, the rule decides.
-            Field::Unknown => true,
-        })
-        && (sel.any_of.is_empty() || sel.any_of.iter().any(|alt| matches(alt, h)))
 }
 
 #[cfg(test)]

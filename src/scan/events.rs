@@ -7,7 +7,7 @@ use crate::contract::{Diagnostic, EventStats, RuleFacts};
 use crate::events::{self, FileOutcome, Header, ReadOptions, Record};
 use crate::eventscan::engine::{EventEvaluator, EventProgram, RuleError, RuleHits};
 use crate::eventscan::finding::{self, Context, Interner, RecordIds, RecordLoc};
-use crate::eventscan::index::{Field, HeaderFields};
+use crate::eventscan::index::{Field, HeaderFields, Known};
 use crate::eventscan::rawpath;
 use crate::eventscan::windows::{Counted, Plan, Tally};
 use std::io::Read;
@@ -58,23 +58,28 @@ impl HeaderFields for Fields<'_, '_> {
         self.0.event_name.as_deref()
     }
     fn field(&self, path: &str) -> Field<'_> {
+        match Known::of(path) {
+            Some(k) => self.known(k),
+            None => rawpath::lookup(self.1, path),
+        }
+    }
+    fn known(&self, k: Known) -> Field<'_> {
         let h = self.0;
-        let text = match path {
-            "eventSource" => h.event_source.as_deref(),
-            "eventName" => h.event_name.as_deref(),
-            "eventType" => h.event_type.as_deref(),
-            "errorCode" => h.error_code.as_deref(),
-            "awsRegion" => h.aws_region.as_deref(),
-            "recipientAccountId" => h.recipient_account_id.as_deref(),
-            "sourceIPAddress" => h.source_ip_address.as_deref(),
-            "readOnly" => h.read_only.map(|b| if b { "true" } else { "false" }),
-            "userIdentity.type" => h.identity_type(),
-            "userIdentity.invokedBy" => h
+        let text = match k {
+            Known::EventSource => h.event_source.as_deref(),
+            Known::EventName => h.event_name.as_deref(),
+            Known::EventType => h.event_type.as_deref(),
+            Known::ErrorCode => h.error_code.as_deref(),
+            Known::AwsRegion => h.aws_region.as_deref(),
+            Known::RecipientAccountId => h.recipient_account_id.as_deref(),
+            Known::SourceIpAddress => h.source_ip_address.as_deref(),
+            Known::ReadOnly => h.read_only.map(|b| if b { "true" } else { "false" }),
+            Known::IdentityType => h.identity_type(),
+            Known::InvokedBy => h
                 .user_identity
                 .as_ref()
                 .and_then(|i| i.invoked_by.as_deref()),
-            "userIdentity.arn" => h.user_identity.as_ref().and_then(|i| i.arn.as_deref()),
-            _ => return rawpath::lookup(self.1, path),
+            Known::Arn => h.user_identity.as_ref().and_then(|i| i.arn.as_deref()),
         };
         text.map_or(Field::Absent, |t| Field::Text(t.into()))
     }
@@ -204,12 +209,16 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
         }
         if let Some(t) = rec.header.event_time.as_deref() {
             // Logs are mostly in time order, so `last` changes on nearly every record: reuse
-            // its buffer instead of allocating a string per record.
-            if self.first.as_deref().is_none_or(|f| t < f) {
-                set_text(&mut self.first, t);
-            }
-            if self.last.as_deref().is_none_or(|l| t > l) {
-                set_text(&mut self.last, t);
+            // its buffer instead of allocating a string per record. A time after the last
+            // cannot be before the first: most records cost one comparison.
+            match self.last.as_deref() {
+                Some(l) if t > l => set_text(&mut self.last, t),
+                Some(_) if self.first.as_deref().is_some_and(|f| t >= f) => {}
+                Some(_) => set_text(&mut self.first, t),
+                None => {
+                    set_text(&mut self.last, t);
+                    set_text(&mut self.first, t);
+                }
             }
         }
         if self

@@ -10,6 +10,7 @@
 //! the N first of the union, so the listing is the same for any thread count.
 
 use crate::contract::{Finding, Severity};
+use crate::eventscan::value::FnvBuild;
 use crate::suppress::{Exceptions, Unlisted, baseline};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -78,7 +79,8 @@ type Pos = (Arc<str>, u32, u64);
 /// neither its evidence nor its message is made.
 #[derive(Default)]
 pub struct ListingBound {
-    rules: HashMap<String, BinaryHeap<Pos>>,
+    /// By rule id, hashed with FNV: asked for every counted finding, on ids of a few bytes.
+    rules: HashMap<String, BinaryHeap<Pos>, FnvBuild>,
 }
 
 impl ListingBound {
@@ -120,7 +122,7 @@ impl ListingBound {
 /// One worker's event findings (merged into one at the end).
 #[derive(Default)]
 pub struct FindingStore {
-    rules: HashMap<String, RuleFindings>,
+    rules: HashMap<String, RuleFindings, FnvBuild>,
     unlisted: Unlisted,
 }
 
