@@ -10,7 +10,10 @@
 //! - `input.a == "lit"` / `!=` with a string, boolean or null literal, either side;
 //! - `startswith`, `endswith`, `contains` of a member and a string literal; `is_string`;
 //! - `input.a in {"lit", ...}`;
-//! - another boolean rule of the package made of the same (its definitions are alternatives).
+//! - another boolean rule of the package made of the same (its definitions are alternatives);
+//! - a boolean function of any package called with the record itself (`actor.counted(input)`):
+//!   its arguments stand for `input` in its bodies;
+//! - `data.…` parameters: fixed for the scan, so decided once, when the condition is compiled.
 //!
 //! Builtins follow regorus's non-strict mode (a member of the wrong type makes the call
 //! undefined, so the body fails). Wherever the rule runs in full, the scanner compares this
@@ -38,6 +41,8 @@ pub enum Pred {
     Contains(Vec<String>, String),
     IsString(Vec<String>),
     In(Vec<String>, Vec<Value>),
+    /// Decided when compiled (a parameter's value).
+    Const(bool),
 }
 
 /// What a record holds at a path, as far as a condition needs to know.
@@ -119,6 +124,7 @@ impl Pred {
             | Pred::Contains(p, _)
             | Pred::IsString(p)
             | Pred::In(p, _) => f(p),
+            Pred::Const(_) => {}
         }
     }
 
@@ -149,17 +155,21 @@ impl Pred {
             Pred::Contains(p, s) => text(p).is_some_and(|t| t.contains(s.as_str())),
             Pred::IsString(p) => text(p).is_some(),
             Pred::In(p, lits) => lits.iter().any(|l| is(p, l) == Some(true)),
+            Pred::Const(b) => *b,
         }
     }
 }
 
 /// The rule at `entry` (`data.<package>.<name>`) as a [`Pred`], if it is in the subset.
-pub fn compile(modules: &[Ref<Module>], entry: &str) -> Option<Pred> {
+/// `data` is the data document the rule is evaluated with (the scan's parameters).
+pub fn compile(modules: &[Ref<Module>], entry: &str, data: &regorus::Value) -> Option<Pred> {
     let d = Definitions::of(modules);
     Compiler {
         defs: &d.defs,
         scopes: &d.scopes,
         open: BTreeSet::new(),
+        data,
+        inputs: Vec::new(),
     }
     .rule(entry)
 }
@@ -169,62 +179,161 @@ struct Compiler<'m> {
     scopes: &'m [(String, BTreeMap<String, String>)],
     /// Rules being compiled (a rule that refers to itself is left to regorus).
     open: BTreeSet<String>,
+    data: &'m regorus::Value,
+    /// In a function's bodies, its arguments: each stands for `input`.
+    inputs: Vec<String>,
 }
 
 impl Compiler<'_> {
     /// A boolean rule: every definition `name if { ... }` (no value, no `else`, no default).
     fn rule(&mut self, path: &str) -> Option<Pred> {
+        let mut alternatives = Vec::new();
+        let outer = std::mem::take(&mut self.inputs);
+        let done = self.definitions(
+            path,
+            |c, rule, scope, alternatives: &mut Vec<Pred>| {
+                let Rule::Spec {
+                    head: RuleHead::Compr { assign: None, .. },
+                    bodies,
+                    ..
+                } = rule
+                else {
+                    return None;
+                };
+                c.bodies(bodies, scope, alternatives)
+            },
+            &mut alternatives,
+        );
+        self.inputs = outer;
+        done?;
+        Some(Pred::Any(alternatives))
+    }
+
+    /// A boolean function called with the record as each argument (`f(input)`): every
+    /// definition `f(rec) if { ... }`, its arguments plain names that stand for `input`.
+    fn function(&mut self, path: &str, arity: usize) -> Option<Pred> {
+        let mut alternatives = Vec::new();
+        let outer = std::mem::take(&mut self.inputs);
+        let done = self.definitions(
+            path,
+            |c, rule, scope, alternatives: &mut Vec<Pred>| {
+                let Rule::Spec {
+                    head:
+                        RuleHead::Func {
+                            args, assign: None, ..
+                        },
+                    bodies,
+                    ..
+                } = rule
+                else {
+                    return None;
+                };
+                if args.len() != arity {
+                    return None;
+                }
+                c.inputs = args
+                    .iter()
+                    .map(|a| match a.as_ref() {
+                        Expr::Var { span, .. } => Some(span.text().to_string()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                c.bodies(bodies, scope, alternatives)
+            },
+            &mut alternatives,
+        );
+        self.inputs = outer;
+        done?;
+        Some(Pred::Any(alternatives))
+    }
+
+    /// Each definition of `path` through `each` (which adds its alternatives), guarding
+    /// against a definition that refers to itself.
+    fn definitions<F>(
+        &mut self,
+        path: &str,
+        mut each: F,
+        alternatives: &mut Vec<Pred>,
+    ) -> Option<()>
+    where
+        F: FnMut(&mut Self, &Rule, usize, &mut Vec<Pred>) -> Option<()>,
+    {
         if !self.open.insert(path.to_string()) {
             return None;
         }
-        let mut alternatives = Vec::new();
-        for &(rule, scope) in self.defs.get(path)? {
-            let Rule::Spec {
-                head: RuleHead::Compr { assign: None, .. },
-                bodies,
-                ..
-            } = rule
-            else {
-                return None;
-            };
-            for body in bodies {
-                if body.assign.is_some() || body.is_else {
-                    return None;
-                }
-                let mut all = Vec::new();
-                for stmt in &body.query.stmts {
-                    if !stmt.with_mods.is_empty() {
-                        return None;
-                    }
-                    all.push(match &stmt.literal {
-                        Literal::Expr { expr, .. } => self.expr(expr, scope)?,
-                        Literal::NotExpr { expr, .. } => {
-                            Pred::Not(Box::new(self.expr(expr, scope)?))
-                        }
-                        _ => return None,
-                    });
-                }
-                alternatives.push(Pred::All(all));
-            }
+        let defs = self.defs;
+        for &(rule, scope) in defs.get(path)? {
+            each(self, rule, scope, alternatives)?;
         }
         self.open.remove(path);
-        Some(Pred::Any(alternatives))
+        Some(())
+    }
+
+    /// A definition's bodies, each a conjunction of its statements, added to `alternatives`.
+    fn bodies(
+        &mut self,
+        bodies: &[regorus::unstable::RuleBody],
+        scope: usize,
+        alternatives: &mut Vec<Pred>,
+    ) -> Option<()> {
+        for body in bodies {
+            if body.assign.is_some() || body.is_else {
+                return None;
+            }
+            let mut all = Vec::new();
+            for stmt in &body.query.stmts {
+                if !stmt.with_mods.is_empty() {
+                    return None;
+                }
+                all.push(match &stmt.literal {
+                    Literal::Expr { expr, .. } => self.expr(expr, scope)?,
+                    Literal::NotExpr { expr, .. } => Pred::Not(Box::new(self.expr(expr, scope)?)),
+                    _ => return None,
+                });
+            }
+            alternatives.push(Pred::All(all));
+        }
+        Some(())
+    }
+
+    /// Whether `e` is the record itself (`input`, or an argument standing for it).
+    fn is_input(&self, e: &Expr) -> bool {
+        matches!(e, Expr::Var { span, .. }
+            if span.text() == "input" || self.inputs.iter().any(|i| i == span.text()))
+    }
+
+    /// `input.a.b...` (or `rec.a.b...` for an argument standing for `input`) as the path below
+    /// the record.
+    fn member(&self, e: &Expr) -> Option<Vec<String>> {
+        let mut p = static_path(e)?;
+        if p.len() < 2 || !(p[0] == "input" || self.inputs.contains(&p[0])) {
+            return None;
+        }
+        p.remove(0);
+        Some(p)
     }
 
     /// One statement's expression.
     fn expr(&mut self, e: &Expr, scope: usize) -> Option<Pred> {
         match e {
             Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. } => {
-                if let Some(p) = member(e) {
+                if let Some(p) = self.member(e) {
                     return Some(Pred::Truthy(p));
                 }
-                let path = static_path(e)?.join(".");
+                let segments = static_path(e)?;
+                if self.is_input(e) || self.inputs.contains(&segments[0]) {
+                    return None;
+                }
+                let path = segments.join(".");
                 let (package, aliases) = &self.scopes[scope];
                 let full = qualify(&path, package, aliases);
+                if segments[0] == "data" && !self.defines_within(&full) {
+                    return Some(Pred::Const(truthy_at(self.data, &segments[1..])));
+                }
                 self.rule(&full)
             }
             Expr::BoolExpr { op, lhs, rhs, .. } => {
-                let (p, lit) = match (member(lhs), member(rhs)) {
+                let (p, lit) = match (self.member(lhs), self.member(rhs)) {
                     (Some(p), None) => (p, literal(rhs)?),
                     (None, Some(p)) => (p, literal(lhs)?),
                     _ => return None,
@@ -238,14 +347,19 @@ impl Compiler<'_> {
             Expr::Call { fcn, params, .. } => {
                 let name = static_path(fcn)?.join(".");
                 match (name.as_str(), params.as_slice()) {
-                    ("is_string", [a]) => Some(Pred::IsString(member(a)?)),
+                    ("is_string", [a]) => Some(Pred::IsString(self.member(a)?)),
                     ("startswith" | "endswith" | "contains", [a, b]) => {
-                        let (p, s) = (member(a)?, literal(b)?.as_str()?.to_string());
+                        let (p, s) = (self.member(a)?, literal(b)?.as_str()?.to_string());
                         Some(match name.as_str() {
                             "startswith" => Pred::StartsWith(p, s),
                             "endswith" => Pred::EndsWith(p, s),
                             _ => Pred::Contains(p, s),
                         })
+                    }
+                    _ if !params.is_empty() && params.iter().all(|a| self.is_input(a)) => {
+                        let (package, aliases) = &self.scopes[scope];
+                        let full = qualify(&name, package, aliases);
+                        self.function(&full, params.len())
                     }
                     _ => None,
                 }
@@ -263,21 +377,37 @@ impl Compiler<'_> {
                     .iter()
                     .map(|i| literal(i))
                     .collect::<Option<Vec<_>>>()?;
-                Some(Pred::In(member(value)?, lits))
+                Some(Pred::In(self.member(value)?, lits))
             }
             _ => None,
         }
     }
+
+    /// Whether a rule or function is defined at `path` or below or above it: such a `data`
+    /// path reads rules, not only the data document.
+    fn defines_within(&self, path: &str) -> bool {
+        let under = |a: &str, b: &str| {
+            a.strip_prefix(b)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        };
+        self.defs.keys().any(|k| under(k, path) || under(path, k))
+    }
 }
 
-/// `input.a.b...` as the path below `input`.
-fn member(e: &Expr) -> Option<Vec<String>> {
-    let mut p = static_path(e)?;
-    if p.len() < 2 || p[0] != "input" {
-        return None;
+/// Whether the value at `path` in `data` is defined and not `false` (a reference statement
+/// holds exactly then).
+fn truthy_at(data: &regorus::Value, path: &[String]) -> bool {
+    let mut cur = data;
+    for seg in path {
+        let regorus::Value::Object(o) = cur else {
+            return false;
+        };
+        match o.get(&regorus::Value::from(seg.as_str())) {
+            Some(v) => cur = v,
+            None => return false,
+        }
     }
-    p.remove(0);
-    Some(p)
+    !matches!(cur, regorus::Value::Bool(false) | regorus::Value::Undefined)
 }
 
 /// A string, boolean or null literal (numbers are left to regorus: its number equality is
@@ -308,14 +438,23 @@ mod tests {
     /// regorus's decisions (interpreter and bytecode VM) and the native one agree on every
     /// input.
     fn agree(rego: &str, inputs: &[&str]) {
-        let mut e = engine(rego);
-        let pred = compile(e.get_modules(), "data.p.c").unwrap_or_else(|| panic!("{rego}"));
+        agree_on(engine(rego), rego, inputs);
+    }
+
+    fn agree_on(mut e: regorus::Engine, rego: &str, inputs: &[&str]) {
+        let pred = {
+            let data = e.get_data();
+            compile(e.get_modules(), "data.p.c", &data)
+        }
+        .unwrap_or_else(|| panic!("{rego}"));
         let cp = e.compile_with_entrypoint(&"data.p.c".into()).unwrap();
         let program =
             regorus::languages::rego::compiler::Compiler::compile_from_policy(&cp, &["data.p.c"])
                 .unwrap();
         let mut vm = regorus::rvm::vm::RegoVM::new();
         vm.load_program(program);
+        // As the scanner does: the program does not carry the data document.
+        vm.set_data(e.get_data()).unwrap();
         for input in inputs {
             let v: Value = serde_json::from_str(input).unwrap();
             let value = regorus::Value::from_json_str(input).unwrap();
@@ -378,6 +517,47 @@ mod tests {
         );
     }
 
+    #[test]
+    fn functions_called_with_the_record_and_parameters_decide_as_regorus_does() {
+        let rego = "package p\nimport rego.v1\nimport data.lib\n\n\
+            c if {\n\tinput.b in {\"x\", \"y\"}\n\tlib.counted(input)\n}\n";
+        let lib = "package lib\nimport rego.v1\n\n\
+            counted(rec) if not data.params.successful_only\n\n\
+            counted(rec) if not rec.a\n";
+        for params in [
+            r#"{}"#,
+            r#"{"successful_only": false}"#,
+            r#"{"successful_only": true}"#,
+            r#"{"successful_only": null}"#,
+            r#"{"successful_only": "no"}"#,
+        ] {
+            let mut e = engine(rego);
+            e.add_policy("lib.rego".into(), lib.into()).unwrap();
+            e.add_data(
+                regorus::Value::from_json_str(&format!("{{\"params\": {params}}}")).unwrap(),
+            )
+            .unwrap();
+            agree_on(e, &format!("{rego} with {params}"), INPUTS);
+        }
+    }
+
+    #[test]
+    fn a_parameter_is_decided_when_the_condition_is_compiled() {
+        let mut e = engine("package p\nimport rego.v1\n\nc if not data.params.on\n");
+        e.add_data(regorus::Value::from_json_str(r#"{"params": {"on": true}}"#).unwrap())
+            .unwrap();
+        let pred = {
+            let data = e.get_data();
+            compile(e.get_modules(), "data.p.c", &data)
+        };
+        assert_eq!(
+            pred,
+            Some(Pred::Any(vec![Pred::All(vec![Pred::Not(Box::new(
+                Pred::Const(true)
+            ))])]))
+        );
+    }
+
     /// A header holding the string members of a record, as the reader's does.
     struct Header(Map<String, Value>);
 
@@ -402,7 +582,11 @@ mod tests {
             "package p\nimport rego.v1\n\nc if {\n\tstartswith(input.errorCode, \"Access\")\n\t\
              not input.sourceIPAddress == \"delivery.logs.amazonaws.com\"\n\tinput.eventName\n}\n",
         );
-        let pred = compile(e.get_modules(), "data.p.c").unwrap();
+        let pred = {
+            let data = e.get_data();
+            compile(e.get_modules(), "data.p.c", &data)
+        }
+        .unwrap();
         let mut served = 0;
         for input in [
             r#"{"errorCode":"AccessDenied","sourceIPAddress":"1.2.3.4","eventName":"X"}"#,
@@ -431,15 +615,24 @@ mod tests {
             "x := input.a\n\tx",
             "some k in input.a",
             "input[k] == \"x\"",
-            "data.params.x",
             "f(input.a)",
+            "g(input)",
+            "h(input, 1)",
             "input.a == input.b",
             "count(input.a) > 0",
         ] {
             let mut e = engine(&format!(
-                "package p\nimport rego.v1\n\nc if {{\n\t{body}\n}}\n\nf(x) if x\n"
+                "package p\nimport rego.v1\n\nc if {{\n\t{body}\n}}\n\nf(x) if x\n\n\
+                 g(rec) := true if rec.a\n\nh(rec, n) if rec.a\n"
             ));
-            assert_eq!(compile(e.get_modules(), "data.p.c"), None, "{body}");
+            assert_eq!(
+                {
+                    let data = e.get_data();
+                    compile(e.get_modules(), "data.p.c", &data)
+                },
+                None,
+                "{body}"
+            );
         }
         for rego in [
             "package p\nimport rego.v1\n\nc := true if input.a\n",
@@ -448,7 +641,14 @@ mod tests {
             "package p\nimport rego.v1\n\nc if d\n\nd if c\n",
         ] {
             let mut e = engine(rego);
-            assert_eq!(compile(e.get_modules(), "data.p.c"), None, "{rego}");
+            assert_eq!(
+                {
+                    let data = e.get_data();
+                    compile(e.get_modules(), "data.p.c", &data)
+                },
+                None,
+                "{rego}"
+            );
         }
     }
 }

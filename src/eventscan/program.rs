@@ -114,7 +114,7 @@ impl<'a> EventProgram<'a> {
                 });
                 let native = reads
                     .as_ref()
-                    .and_then(|_| super::native::compile(engine.get_modules(), &entry));
+                    .and_then(|_| super::native::compile(engine.get_modules(), &entry, &data));
                 Some(Condition {
                     entry,
                     name,

@@ -18,16 +18,33 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn top_level_reads(modules: &[Ref<Module>], entry: &str) -> Option<BTreeSet<String>> {
     let Definitions { defs, scopes } = Definitions::of(modules);
     let mut reads = BTreeSet::new();
-    let mut queue = vec![entry.to_string()];
+    // A definition to walk, and the position of the argument standing for the record when a
+    // function is called with it (`actor.counted(input)`).
+    let mut queue: Vec<(String, Option<usize>)> = vec![(entry.to_string(), None)];
     let mut seen = BTreeSet::new();
-    while let Some(path) = queue.pop() {
-        if !seen.insert(path.clone()) {
+    while let Some((path, arg)) = queue.pop() {
+        if !seen.insert((path.clone(), arg)) {
             continue;
         }
-        for &(rule, scope) in defs.get(&path).into_iter().flatten() {
+        let found = defs.get(&path);
+        if arg.is_some() && found.is_none() {
+            // The record handed to a builtin (or to something that is not a function).
+            return None;
+        }
+        for &(rule, scope) in found.into_iter().flatten() {
             let (package, aliases) = &scopes[scope];
-            let mut refs = Vec::new();
-            if !walk(rule_nodes(rule), &mut reads, &mut refs) {
+            let mut inputs = vec!["input".to_string()];
+            if let Some(i) = arg {
+                inputs.push(argument(rule, i)?);
+            }
+            let (mut refs, mut passes) = (Vec::new(), Vec::new());
+            if !walk(
+                rule_nodes(rule, arg),
+                &inputs,
+                &mut reads,
+                &mut refs,
+                &mut passes,
+            ) {
                 return None;
             }
             for r in refs {
@@ -36,12 +53,31 @@ pub fn top_level_reads(modules: &[Ref<Module>], entry: &str) -> Option<BTreeSet<
                 queue.extend(
                     defs.keys()
                         .filter(|known| within(known, &full) || within(&full, known))
-                        .cloned(),
+                        .map(|k| (k.clone(), None)),
                 );
+            }
+            for (f, i) in passes {
+                queue.push((qualify(&f, package, aliases), Some(i)));
             }
         }
     }
     Some(reads)
+}
+
+/// The name of a function definition's argument `i`, when it is a plain name.
+fn argument(rule: &Rule, i: usize) -> Option<String> {
+    let args = match rule {
+        Rule::Spec {
+            head: RuleHead::Func { args, .. },
+            ..
+        } => args,
+        Rule::Default { args, .. } => args,
+        _ => return None,
+    };
+    match args.get(i)?.as_ref() {
+        Expr::Var { span, .. } => Some(span.text().to_string()),
+        _ => None,
+    }
 }
 
 /// Every rule and function definition of `modules` by full path (`data.<package>.<name>`),
@@ -91,8 +127,12 @@ enum Node<'a> {
     Query(&'a Query),
 }
 
-/// Everything a definition evaluates: its head's key and value, arguments and bodies.
-fn rule_nodes(rule: &Rule) -> Vec<Node<'_>> {
+/// Everything a definition evaluates: its head's key and value, arguments and bodies. The
+/// argument at `skip` (one standing for the record) is a name being bound, not a use.
+fn rule_nodes(rule: &Rule, skip: Option<usize>) -> Vec<Node<'_>> {
+    let args_but = |args: &'_ [Ref<Expr>]| -> Vec<usize> {
+        (0..args.len()).filter(|&i| Some(i) != skip).collect()
+    };
     let mut work = Vec::new();
     match rule {
         Rule::Spec { head, bodies, .. } => {
@@ -102,7 +142,7 @@ fn rule_nodes(rule: &Rule) -> Vec<Node<'_>> {
                 }
                 RuleHead::Set { key, .. } => work.extend(key.iter().map(|k| Node::Expr(k))),
                 RuleHead::Func { args, assign, .. } => {
-                    work.extend(args.iter().map(|a| Node::Expr(a)));
+                    work.extend(args_but(args).into_iter().map(|i| Node::Expr(&args[i])));
                     work.extend(assign.iter().map(|a| Node::Expr(&a.value)));
                 }
             }
@@ -112,7 +152,7 @@ fn rule_nodes(rule: &Rule) -> Vec<Node<'_>> {
             }
         }
         Rule::Default { args, value, .. } => {
-            work.extend(args.iter().map(|a| Node::Expr(a)));
+            work.extend(args_but(args).into_iter().map(|i| Node::Expr(&args[i])));
             work.push(Node::Expr(value));
         }
     }
@@ -140,9 +180,20 @@ pub(crate) fn static_path(e: &Expr) -> Option<Vec<String>> {
     }
 }
 
-/// Add the members of `input` read in `work` to `reads` and the other references to `refs`;
-/// `false` when `input` is used other than through a fixed member.
-fn walk<'a>(mut work: Vec<Node<'a>>, reads: &mut BTreeSet<String>, refs: &mut Vec<String>) -> bool {
+/// Add the members of the record read in `work` to `reads`, the other references to `refs`,
+/// and the functions the record is handed to whole to `passes` (with the argument's
+/// position); `false` when the record is used other than through a fixed member or as a
+/// function's argument. `inputs` are the names standing for the record (`input`, and a
+/// function's argument that it was called with).
+fn walk<'a>(
+    mut work: Vec<Node<'a>>,
+    inputs: &[String],
+    reads: &mut BTreeSet<String>,
+    refs: &mut Vec<String>,
+    passes: &mut Vec<(String, usize)>,
+) -> bool {
+    let is_input =
+        |e: &Expr| matches!(e, Expr::Var { span, .. } if inputs.iter().any(|i| i == span.text()));
     while let Some(node) = work.pop() {
         let e = match node {
             Node::Query(q) => {
@@ -155,7 +206,12 @@ fn walk<'a>(mut work: Vec<Node<'a>>, reads: &mut BTreeSet<String>, refs: &mut Ve
                         work.push(Node::Expr(&w.r#as));
                     }
                     match &stmt.literal {
-                        Literal::SomeVars { .. } => {}
+                        // A local of the same name would hide the record.
+                        Literal::SomeVars { vars, .. } => {
+                            if vars.iter().any(|v| inputs.iter().any(|i| i == v.text())) {
+                                return false;
+                            }
+                        }
                         Literal::SomeIn {
                             key,
                             value,
@@ -185,8 +241,8 @@ fn walk<'a>(mut work: Vec<Node<'a>>, reads: &mut BTreeSet<String>, refs: &mut Ve
             {
                 let path = static_path(e).unwrap_or_default();
                 match path.as_slice() {
-                    [first] if first == "input" || first == "data" => return false,
-                    [first, member, ..] if first == "input" => {
+                    [first] if inputs.contains(first) || first == "data" => return false,
+                    [first, member, ..] if inputs.contains(first) => {
                         reads.insert(member.clone());
                     }
                     _ => refs.push(path.join(".")),
@@ -195,18 +251,26 @@ fn walk<'a>(mut work: Vec<Node<'a>>, reads: &mut BTreeSet<String>, refs: &mut Ve
             Expr::RefDot { refr, .. } => work.push(Node::Expr(refr)),
             Expr::RefBrack { refr, index, .. } => {
                 // `input[k]`: a member only known at run time.
-                if matches!(refr.as_ref(), Expr::Var { span, .. } if span.text() == "input") {
+                if is_input(refr) {
                     return false;
                 }
                 work.push(Node::Expr(refr));
                 work.push(Node::Expr(index));
             }
             Expr::Call { fcn, params, .. } => {
-                match static_path(fcn) {
-                    Some(p) => refs.push(p.join(".")),
+                let name = static_path(fcn).map(|p| p.join("."));
+                match &name {
+                    Some(p) => refs.push(p.clone()),
                     None => work.push(Node::Expr(fcn)),
                 }
-                work.extend(params.iter().map(|p| Node::Expr(p)));
+                for (i, p) in params.iter().enumerate() {
+                    match (is_input(p), &name) {
+                        // Read through the function's own use of that argument.
+                        (true, Some(f)) => passes.push((f.clone(), i)),
+                        (true, None) => return false,
+                        (false, _) => work.push(Node::Expr(p)),
+                    }
+                }
             }
             Expr::Array { items, .. } | Expr::Set { items, .. } => {
                 work.extend(items.iter().map(|i| Node::Expr(i)));
@@ -271,7 +335,9 @@ mod tests {
     const LIB: &str = "package lib\nimport rego.v1\n\n\
         counted(rec) if not rec.errorCode\n\
         region := input.awsRegion\n\
-        source(x) := x if input.sourceIPAddress\n";
+        source(x) := x if input.sourceIPAddress\n\
+        size(rec) := count(rec)\n\
+        hidden(rec) if { some rec; rec }\n";
 
     #[test]
     fn members_read_through_rules_and_functions_of_other_packages() {
@@ -297,9 +363,26 @@ mod tests {
     }
 
     #[test]
+    fn a_function_called_with_the_record_reads_what_it_reads_of_its_argument() {
+        let rule = "package p\nimport rego.v1\nimport data.lib\n\n\
+            c if {\n\tinput.eventName == \"X\"\n\tlib.counted(input)\n}\n";
+        assert_eq!(
+            reads(&[("p.rego", rule), ("lib.rego", LIB)], "data.p.c"),
+            Some(["errorCode", "eventName"].map(String::from).to_vec())
+        );
+        // A name of its own hiding the argument: the record may be read whole.
+        let rule = "package p\nimport rego.v1\nimport data.lib\n\nc if lib.hidden(input)\n";
+        assert_eq!(
+            reads(&[("p.rego", rule), ("lib.rego", LIB)], "data.p.c"),
+            None
+        );
+    }
+
+    #[test]
     fn input_used_whole_or_by_a_computed_key_is_the_whole_record() {
         for body in [
-            "lib.counted(input)",
+            "lib.source(input)",
+            "lib.size(input) > 2",
             "object.get(input, \"errorCode\", \"\")",
             "some k; input[k]",
             "x := input",
