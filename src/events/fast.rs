@@ -71,6 +71,25 @@ pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Option<(Header<'_>, &str)
     Some((slots.header(text)?, text))
 }
 
+/// Set in [`Header::seen`] by the fast path, whose bits then say which fields the record has.
+pub(crate) const FAST_SEEN: u32 = 1 << 31;
+
+/// The bit [`Parser::record`] sets in `seen` for a top-level string field of the header.
+pub(crate) fn seen_bit(k: crate::eventscan::index::Known) -> Option<u32> {
+    use crate::eventscan::index::Known;
+    let bit = match k {
+        Known::EventSource => 1,
+        Known::EventName => 2,
+        Known::EventType => 5,
+        Known::AwsRegion => 6,
+        Known::RecipientAccountId => 7,
+        Known::ErrorCode => 8,
+        Known::SourceIpAddress => 9,
+        _ => return None,
+    };
+    Some(1 << bit)
+}
+
 fn text_of(text: &str, slot: Slot) -> Option<Option<Cow<'_, str>>> {
     Some(match slot {
         Slot::Str((a, b)) => Some(Cow::Borrowed(text.get(a..b)?)),
@@ -112,6 +131,8 @@ impl Slots {
             read_only,
             user_identity,
             batch: self.batch,
+            // Bit 31: the fields were seen by this parse (serde leaves 0: nothing known).
+            seen: self.seen | FAST_SEEN,
         })
     }
 }

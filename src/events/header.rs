@@ -50,6 +50,10 @@ pub struct Header<'a> {
     /// checks this to hand batches to the streaming path).
     #[serde(default, rename = "Records", deserialize_with = "present")]
     pub(crate) batch: bool,
+    /// The top-level fields the reader's fast path saw, one bit each ([`super::fast`]); 0 from
+    /// serde (nothing known). Tells "no such member" from "not a string" where it matters.
+    #[serde(skip)]
+    pub(crate) seen: u32,
 }
 
 /// The part of `userIdentity` that rules select on.
@@ -90,6 +94,13 @@ impl<'a> Header<'a> {
             || (self.event_time.is_some()
                 && (self.event_name.is_some() || self.event_type.is_some()));
         shaped && !lambda_source
+    }
+
+    /// Whether the record certainly has no member for the top-level string field `k` (only the
+    /// fast path knows; `false` when unsure).
+    pub fn lacks(&self, k: crate::eventscan::index::Known) -> bool {
+        self.seen & super::fast::FAST_SEEN != 0
+            && super::fast::seen_bit(k).is_some_and(|bit| self.seen & bit == 0)
     }
 
     /// `userIdentity.type`, the most used index key after `eventName`.
@@ -266,6 +277,20 @@ mod tests {
         assert_eq!(id.invoked_by.as_deref(), Some("signin.amazonaws.com"));
         assert_eq!(id.access_key_id.as_deref(), Some("AKIA"));
         assert!(h.is_event());
+        // The reader's fast path also says which string fields the record lacks (serde does
+        // not): none here; below, no errorCode at all, and an awsRegion that is null.
+        use crate::eventscan::index::Known;
+        let fast = |raw: &'static str| super::super::fast::parse(raw.as_bytes(), 64).unwrap().0;
+        assert!(!h.lacks(Known::ErrorCode) && !fast(raw).lacks(Known::ErrorCode));
+        let odd = fast(r#"{"eventName":"X","awsRegion":null,"eventSource":{}}"#);
+        assert!(odd.lacks(Known::ErrorCode) && odd.lacks(Known::SourceIpAddress));
+        assert!(!odd.lacks(Known::EventName) && !odd.lacks(Known::AwsRegion));
+        assert!(!odd.lacks(Known::EventSource) && !odd.lacks(Known::IdentityType));
+        let serde = Header::parse(r#"{"eventName":"X"}"#).unwrap();
+        assert!(
+            !serde.lacks(Known::ErrorCode),
+            "serde's header knows nothing missing"
+        );
     }
 
     #[test]

@@ -93,6 +93,11 @@ pub trait HeaderFields {
     fn known(&self, k: Known) -> Field<'_> {
         self.field(k.path())
     }
+    /// Whether the record certainly has no member at that field's path (`false`: it may have
+    /// one; a reader that cannot tell says `false`).
+    fn missing(&self, _k: Known) -> bool {
+        false
+    }
 }
 
 /// A selector as records are checked against it.

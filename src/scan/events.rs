@@ -63,6 +63,9 @@ impl HeaderFields for Fields<'_, '_> {
             None => rawpath::lookup(self.1, path),
         }
     }
+    fn missing(&self, k: Known) -> bool {
+        self.0.lacks(k)
+    }
     fn known(&self, k: Known) -> Field<'_> {
         let h = self.0;
         let text = match k {
