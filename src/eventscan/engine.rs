@@ -120,7 +120,7 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
     }
 
     /// Candidate rules for a record (empty = the record needs no full parse).
-    pub fn candidates(&mut self, header: &dyn HeaderFields) -> &[usize] {
+    pub fn candidates<H: HeaderFields + ?Sized>(&mut self, header: &H) -> &[usize] {
         self.prog.index.candidates(header, &mut self.candidates);
         let disabled = &self.disabled;
         self.candidates

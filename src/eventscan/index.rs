@@ -145,7 +145,7 @@ impl Compiled {
 
     /// Whether the record may match; `named` when the record was found by one of this
     /// selector's own names (no need to compare them again).
-    fn matches(&self, h: &dyn HeaderFields, named: bool) -> bool {
+    fn matches<H: HeaderFields + ?Sized>(&self, h: &H, named: bool) -> bool {
         if !self.sources.is_empty()
             && !h
                 .event_source()
@@ -244,7 +244,8 @@ impl RuleIndex {
     }
 
     /// Rules (positions given at build) that could match this record, ascending, no duplicates.
-    pub fn candidates(&self, h: &dyn HeaderFields, out: &mut Vec<usize>) {
+    /// Generic so that the reader's header fields inline into the checks.
+    pub fn candidates<H: HeaderFields + ?Sized>(&self, h: &H, out: &mut Vec<usize>) {
         out.clear();
         if !self.enabled {
             out.extend(self.entries.iter().map(|e| e.rule));
