@@ -60,6 +60,19 @@ impl Known {
         Known::Arn,
     ];
 
+    /// The top-level members the reader's header holds as the record's own string when the
+    /// record has one (`None` for any other type); a record with one of them twice is refused
+    /// by the reader's fast path.
+    pub const HEADER_STRINGS: [Known; 7] = [
+        Known::EventSource,
+        Known::EventName,
+        Known::EventType,
+        Known::ErrorCode,
+        Known::AwsRegion,
+        Known::RecipientAccountId,
+        Known::SourceIpAddress,
+    ];
+
     /// The dotted path of the field in a record.
     pub fn path(self) -> &'static str {
         match self {

@@ -47,8 +47,8 @@ pub enum Pred {
 }
 
 /// A member of the record a condition reads: its path below `input`, and the reader's header
-/// field it is when it is one of [`HEADER_STRINGS`] (resolved once, when compiled: a record's
-/// decision then compares no path names).
+/// field it is when it is one of [`Known::HEADER_STRINGS`] (resolved once, when compiled: a
+/// record's decision then compares no path names).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub path: Vec<String>,
@@ -58,7 +58,7 @@ pub struct Member {
 impl Member {
     pub fn new(path: Vec<String>) -> Member {
         let header = match path.as_slice() {
-            [name] if HEADER_STRINGS.contains(&name.as_str()) => Known::of(name),
+            [name] => Known::of(name).filter(|k| Known::HEADER_STRINGS.contains(k)),
             _ => None,
         };
         Member { path, header }
@@ -93,18 +93,6 @@ impl Members for Map<String, Value> {
         }
     }
 }
-
-/// Top-level members the reader's header holds as the record's own string when the record has
-/// one (`None` for any other type); a record with one of them twice is refused by the reader.
-const HEADER_STRINGS: [&str; 7] = [
-    "eventSource",
-    "eventName",
-    "eventType",
-    "errorCode",
-    "awsRegion",
-    "recipientAccountId",
-    "sourceIPAddress",
-];
 
 /// The record's header strings, for a condition that reads only those and finds them all.
 pub struct HeaderStrings<'h>(pub &'h dyn super::index::HeaderFields);
@@ -207,86 +195,70 @@ struct Compiler<'m> {
 impl Compiler<'_> {
     /// A boolean rule: every definition `name if { ... }` (no value, no `else`, no default).
     fn rule(&mut self, path: &str) -> Option<Pred> {
-        let mut alternatives = Vec::new();
-        let outer = std::mem::take(&mut self.inputs);
-        let done = self.definitions(
-            path,
-            |c, rule, scope, alternatives: &mut Vec<Pred>| {
-                let Rule::Spec {
-                    head: RuleHead::Compr { assign: None, .. },
-                    bodies,
-                    ..
-                } = rule
-                else {
-                    return None;
-                };
-                c.bodies(bodies, scope, alternatives)
-            },
-            &mut alternatives,
-        );
-        self.inputs = outer;
-        done?;
-        Some(Pred::Any(alternatives))
+        self.definitions(path, |c, rule, scope, alternatives| {
+            let Rule::Spec {
+                head: RuleHead::Compr { assign: None, .. },
+                bodies,
+                ..
+            } = rule
+            else {
+                return None;
+            };
+            c.bodies(bodies, scope, alternatives)
+        })
     }
 
     /// A boolean function called with the record as each argument (`f(input)`): every
     /// definition `f(rec) if { ... }`, its arguments plain names that stand for `input`.
     fn function(&mut self, path: &str, arity: usize) -> Option<Pred> {
-        let mut alternatives = Vec::new();
-        let outer = std::mem::take(&mut self.inputs);
-        let done = self.definitions(
-            path,
-            |c, rule, scope, alternatives: &mut Vec<Pred>| {
-                let Rule::Spec {
-                    head:
-                        RuleHead::Func {
-                            args, assign: None, ..
-                        },
-                    bodies,
-                    ..
-                } = rule
-                else {
-                    return None;
-                };
-                if args.len() != arity {
-                    return None;
-                }
-                c.inputs = args
-                    .iter()
-                    .map(|a| match a.as_ref() {
-                        Expr::Var { span, .. } => Some(span.text().to_string()),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()?;
-                c.bodies(bodies, scope, alternatives)
-            },
-            &mut alternatives,
-        );
-        self.inputs = outer;
-        done?;
-        Some(Pred::Any(alternatives))
+        self.definitions(path, |c, rule, scope, alternatives| {
+            let Rule::Spec {
+                head: RuleHead::Func {
+                    args, assign: None, ..
+                },
+                bodies,
+                ..
+            } = rule
+            else {
+                return None;
+            };
+            if args.len() != arity {
+                return None;
+            }
+            c.inputs = args
+                .iter()
+                .map(|a| match a.as_ref() {
+                    Expr::Var { span, .. } => Some(span.text().to_string()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?;
+            c.bodies(bodies, scope, alternatives)
+        })
     }
 
-    /// Each definition of `path` through `each` (which adds its alternatives), guarding
-    /// against a definition that refers to itself.
-    fn definitions<F>(
-        &mut self,
-        path: &str,
-        mut each: F,
-        alternatives: &mut Vec<Pred>,
-    ) -> Option<()>
+    /// The alternatives `each` makes of every definition of `path`. Each definition starts
+    /// with no names standing for `input` but `input` (a definition does not see its caller's
+    /// arguments); a definition that refers to itself is left to regorus.
+    fn definitions<F>(&mut self, path: &str, mut each: F) -> Option<Pred>
     where
         F: FnMut(&mut Self, &Rule, usize, &mut Vec<Pred>) -> Option<()>,
     {
         if !self.open.insert(path.to_string()) {
             return None;
         }
+        let outer = std::mem::take(&mut self.inputs);
+        let mut alternatives = Vec::new();
         let defs = self.defs;
-        for &(rule, scope) in defs.get(path)? {
-            each(self, rule, scope, alternatives)?;
-        }
+        let done = defs.get(path).and_then(|found| {
+            found.iter().try_for_each(|&(rule, scope)| {
+                self.inputs.clear();
+                each(self, rule, scope, &mut alternatives)
+            })
+        });
+        self.inputs = outer;
+        done?;
         self.open.remove(path);
-        Some(())
+        Some(Pred::Any(alternatives))
     }
 
     /// A definition's bodies, each a conjunction of its statements, added to `alternatives`.
@@ -316,17 +288,21 @@ impl Compiler<'_> {
         Some(())
     }
 
-    /// Whether `e` is the record itself (`input`, or an argument standing for it).
+    /// Whether `name` is the record (`input`, or an argument standing for it).
+    fn stands_for_input(&self, name: &str) -> bool {
+        name == "input" || self.inputs.iter().any(|i| i == name)
+    }
+
+    /// Whether `e` is the record itself.
     fn is_input(&self, e: &Expr) -> bool {
-        matches!(e, Expr::Var { span, .. }
-            if span.text() == "input" || self.inputs.iter().any(|i| i == span.text()))
+        matches!(e, Expr::Var { span, .. } if self.stands_for_input(span.text()))
     }
 
     /// `input.a.b...` (or `rec.a.b...` for an argument standing for `input`) as the path below
     /// the record.
     fn member(&self, e: &Expr) -> Option<Member> {
         let mut p = static_path(e)?;
-        if p.len() < 2 || !(p[0] == "input" || self.inputs.contains(&p[0])) {
+        if p.len() < 2 || !self.stands_for_input(&p[0]) {
             return None;
         }
         p.remove(0);
@@ -341,7 +317,7 @@ impl Compiler<'_> {
                     return Some(Pred::Truthy(p));
                 }
                 let segments = static_path(e)?;
-                if self.is_input(e) || self.inputs.contains(&segments[0]) {
+                if self.stands_for_input(&segments[0]) {
                     return None;
                 }
                 let path = segments.join(".");

@@ -129,9 +129,11 @@ enum Node<'a> {
 
 /// Everything a definition evaluates: its head's key and value, arguments and bodies. The
 /// argument at `skip` (one standing for the record) is a name being bound, not a use.
-fn rule_nodes(rule: &Rule, skip: Option<usize>) -> Vec<Node<'_>> {
-    let args_but = |args: &'_ [Ref<Expr>]| -> Vec<usize> {
-        (0..args.len()).filter(|&i| Some(i) != skip).collect()
+fn rule_nodes<'a>(rule: &'a Rule, skip: Option<usize>) -> Vec<Node<'a>> {
+    let args_but = |args: &'a [Ref<Expr>]| {
+        (args.iter().enumerate())
+            .filter(move |(i, _)| Some(*i) != skip)
+            .map(|(_, a)| Node::Expr(a))
     };
     let mut work = Vec::new();
     match rule {
@@ -142,7 +144,7 @@ fn rule_nodes(rule: &Rule, skip: Option<usize>) -> Vec<Node<'_>> {
                 }
                 RuleHead::Set { key, .. } => work.extend(key.iter().map(|k| Node::Expr(k))),
                 RuleHead::Func { args, assign, .. } => {
-                    work.extend(args_but(args).into_iter().map(|i| Node::Expr(&args[i])));
+                    work.extend(args_but(args));
                     work.extend(assign.iter().map(|a| Node::Expr(&a.value)));
                 }
             }
@@ -152,7 +154,7 @@ fn rule_nodes(rule: &Rule, skip: Option<usize>) -> Vec<Node<'_>> {
             }
         }
         Rule::Default { args, value, .. } => {
-            work.extend(args_but(args).into_iter().map(|i| Node::Expr(&args[i])));
+            work.extend(args_but(args));
             work.push(Node::Expr(value));
         }
     }

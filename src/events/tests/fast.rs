@@ -21,15 +21,7 @@ fn serde_header(chunk: &[u8]) -> Option<(Header<'_>, usize)> {
 fn assert_missing(h: &Header<'_>, text: &str) {
     use crate::eventscan::index::Known;
     let record: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
-    for k in [
-        Known::EventSource,
-        Known::EventName,
-        Known::EventType,
-        Known::ErrorCode,
-        Known::AwsRegion,
-        Known::RecipientAccountId,
-        Known::SourceIpAddress,
-    ] {
+    for k in Known::HEADER_STRINGS {
         assert_eq!(
             h.lacks(k),
             !record.contains_key(k.path()),
