@@ -173,22 +173,12 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
             // reads, without a value, the memo or the VM.
             if counting
                 && let Some(c) = condition
-                && let (Some(pred), Some(reads)) = (&c.native, &c.reads)
-                && !self.native_off[i]
+                && let Some(holds) = self.native(i, c, header, raw)
             {
-                // Most often from the strings the reader's header already holds.
-                let strings = super::native::HeaderStrings(header);
-                let holds = if strings.serve(pred) {
-                    Some(pred.holds(&strings))
-                } else {
-                    super::rawpath::member_values(raw, reads).map(|m| pred.holds(&m))
-                };
-                if let Some(holds) = holds {
-                    if holds {
-                        hits.push(RuleHits::counted(i));
-                    }
-                    continue;
+                if holds {
+                    hits.push(RuleHits::counted(i));
                 }
+                continue;
             }
             if memoize && let Some(items) = self.memo.get(i, raw) {
                 if !items.is_empty() {
@@ -291,11 +281,17 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                     continue;
                 }
             };
-            if let Some(c) = condition {
+            // The condition must hold exactly when `deny` has its one entry. Where trailguard
+            // decides it natively, that decision is what counted records get: agreeing with
+            // `deny`, it needs no second opinion (a VM run per listed finding); otherwise
+            // regorus's condition tells which of the two is wrong.
+            if let Some(c) = condition
+                && !(items.len() <= 1 && self.native(i, c, header, raw) == Some(items.len() == 1))
+            {
                 let holds = self.run(c.backend, &c.entry, &mut input);
                 match holds.map(|v| v == regorus::Value::Bool(true)) {
                     Ok(holds) if holds == (items.len() == 1) && items.len() <= 1 => {
-                        self.check_native(i, c, raw, holds, errors);
+                        self.check_native(i, c, header, raw, holds, errors);
                     }
                     Ok(holds) => {
                         self.broken[i] = true;
@@ -321,20 +317,12 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
         &mut self,
         i: usize,
         c: &Condition,
+        header: &dyn HeaderFields,
         raw: &str,
         holds: bool,
         errors: &mut Vec<(usize, RuleError)>,
     ) {
-        let (Some(pred), Some(reads)) = (&c.native, &c.reads) else {
-            return;
-        };
-        if self.native_off[i] {
-            return;
-        }
-        let Some(members) = super::rawpath::member_values(raw, reads) else {
-            return;
-        };
-        if pred.holds(&members) != holds {
+        if self.native(i, c, header, raw).is_some_and(|n| n != holds) {
             self.native_off[i] = true;
             errors.push((
                 i,
@@ -347,6 +335,30 @@ impl<'p, 'a> EventEvaluator<'p, 'a> {
                     limit: false,
                 },
             ));
+        }
+    }
+
+    /// Rule `i`'s condition decided natively, if it can be (`None`: regorus decides it): most
+    /// often from the strings the reader's header already holds, else from the members it
+    /// reads.
+    fn native(
+        &self,
+        i: usize,
+        c: &Condition,
+        header: &dyn HeaderFields,
+        raw: &str,
+    ) -> Option<bool> {
+        let (Some(pred), Some(reads)) = (&c.native, &c.reads) else {
+            return None;
+        };
+        if self.native_off[i] {
+            return None;
+        }
+        let strings = super::native::HeaderStrings(header);
+        if strings.serve(pred) {
+            Some(pred.holds(&strings))
+        } else {
+            super::rawpath::member_values(raw, reads).map(|m| pred.holds(&m))
         }
     }
 

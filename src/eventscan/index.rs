@@ -114,7 +114,7 @@ pub trait HeaderFields {
 }
 
 /// A selector as records are checked against it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Compiled {
     sources: Vec<Box<str>>,
     names: Vec<Box<str>>,
@@ -123,7 +123,7 @@ struct Compiled {
 }
 
 /// One `fields` entry of a selector.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Check {
     at: At,
     allowed: Vec<Box<str>>,
@@ -131,7 +131,7 @@ struct Check {
     any: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 enum At {
     Known(Known),
     Path(Box<str>),
@@ -199,13 +199,22 @@ struct Entry {
     by_own_names: bool,
 }
 
+/// Rules not keyed on a name that share one selector (TGE003 and TGE016 both ask for
+/// `userIdentity.type: Root`): checked on every record, so checked once.
+#[derive(Debug, Clone)]
+struct Unkeyed {
+    selector: Compiled,
+    rules: Vec<usize>,
+}
+
 /// Rule lookup by event name, with a fallback list for rules not keyed on a name.
 #[derive(Debug, Clone, Default)]
 pub struct RuleIndex {
     /// Entry positions per name, ascending.
-    by_name: HashMap<Box<str>, Vec<usize>, super::value::FnvBuild>,
-    /// Rules whose selector has no `eventName` (keyed on source or fields only, or none).
-    unkeyed: Vec<usize>,
+    by_name: HashMap<Box<str>, Vec<usize>, super::value::WordHashBuild>,
+    /// Rules whose selector has no `eventName` (keyed on source or fields only, or none),
+    /// with each distinct selector checked once for all the rules that share it.
+    unkeyed: Vec<Unkeyed>,
     entries: Vec<Entry>,
     /// Rules with an empty selector: offered every record.
     pub global: Vec<usize>,
@@ -231,8 +240,15 @@ impl RuleIndex {
                 idx.global.push(*rule);
             }
             let names = selector.names().filter(|_| enabled);
+            let compiled = Compiled::of(&selector);
             match &names {
-                None => idx.unkeyed.push(pos),
+                None => match idx.unkeyed.iter_mut().find(|u| u.selector == compiled) {
+                    Some(u) => u.rules.push(*rule),
+                    None => idx.unkeyed.push(Unkeyed {
+                        selector: compiled.clone(),
+                        rules: vec![*rule],
+                    }),
+                },
                 Some(names) => {
                     for name in names {
                         let list = idx.by_name.entry((*name).into()).or_default();
@@ -245,7 +261,7 @@ impl RuleIndex {
             }
             idx.entries.push(Entry {
                 rule: *rule,
-                selector: Compiled::of(&selector),
+                selector: compiled,
                 by_own_names: names.is_some() && !selector.event_name.is_empty(),
             });
         }
@@ -264,35 +280,24 @@ impl RuleIndex {
             out.extend(self.entries.iter().map(|e| e.rule));
             return;
         }
-        let keyed = h
-            .event_name()
-            .and_then(|n| self.by_name.get(n))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        // Both lists ascend and share no entry: merged in order, the rules come out sorted.
-        let (mut i, mut j) = (0, 0);
-        loop {
-            let (pos, named) = match (keyed.get(i), self.unkeyed.get(j)) {
-                (Some(&a), Some(&b)) if a < b => {
-                    i += 1;
-                    (a, true)
+        for u in &self.unkeyed {
+            if u.selector.matches(h, false) {
+                for &r in &u.rules {
+                    out.push(r);
                 }
-                (_, Some(&b)) => {
-                    j += 1;
-                    (b, false)
-                }
-                (Some(&a), None) => {
-                    i += 1;
-                    (a, true)
-                }
-                (None, None) => break,
-            };
-            let e = &self.entries[pos];
-            if e.selector.matches(h, named && e.by_own_names) {
-                out.push(e.rule);
             }
         }
-        if !self.ascending {
+        let unkeyed = out.len();
+        if let Some(keyed) = h.event_name().and_then(|n| self.by_name.get(n)) {
+            for &pos in keyed {
+                let e = &self.entries[pos];
+                if e.selector.matches(h, e.by_own_names) {
+                    out.push(e.rule);
+                }
+            }
+        }
+        // Most records are a candidate for no rule or one.
+        if out.len() > 1 && (unkeyed > 0 || !self.ascending) {
             out.sort_unstable();
             out.dedup();
         }

@@ -14,7 +14,6 @@
 use super::rawpath::without_members;
 use crate::contract::IDENTITY_FIELDS;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, LazyLock};
 
 /// Bytes of keys a worker keeps (all rules together) before its tables start again: about
@@ -48,7 +47,7 @@ enum Key {
 }
 
 /// One rule's results by record text (without the identity members).
-type Table = HashMap<Box<[u8]>, Items, BuildHasherDefault<WordHash>>;
+type Table = HashMap<Box<[u8]>, Items, super::value::WordHashBuild>;
 
 /// A rule's `deny` entries for a record, shared by the memo and the records that reuse them.
 type Items = Arc<[serde_json::Value]>;
@@ -122,33 +121,6 @@ impl Memo {
         };
         self.held += self.buf.len();
         table.insert(self.buf.as_slice().into(), items.clone());
-    }
-}
-
-/// A hash over eight bytes at a time for the long keys here (a record's text, about 1.3 KB):
-/// byte-wise FNV would cost about a microsecond per key. Collisions only cost a comparison.
-#[derive(Default)]
-pub struct WordHash(u64);
-
-const K: u64 = 0x517c_c1b7_2722_0a95;
-
-impl Hasher for WordHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in words.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
     }
 }
 

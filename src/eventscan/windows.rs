@@ -375,8 +375,26 @@ fn instant(t: Timestamp) -> String {
         .unwrap_or_default()
 }
 
+/// A group to judge: its key and counts, its rule, the rule's window, and the summary.
+type Job<'j> = (
+    &'j GroupKey,
+    &'j Group,
+    &'j Rule,
+    &'j crate::contract::WindowSpec,
+    Value,
+);
+
+/// What a rule said of one group.
+enum Judged {
+    /// The summary did not convert to a regorus value (not the rule's fault: the group alone
+    /// is left out).
+    BadInput(String),
+    /// The rule's `deny` entries, or why it failed.
+    Done(Result<Vec<Value>, String>),
+}
+
 /// Offer every group to its rule with `engine` (holding the parameters) and turn the `deny`
-/// entries into findings.
+/// entries into findings; `parallel` on the threads of the current rayon pool.
 /// `span` is the first and last `eventTime` of the records read (for each group's
 /// `outside`: the same series in the scan's other windows).
 pub fn judge(
@@ -384,6 +402,7 @@ pub fn judge(
     tally: Tally,
     engine: &regorus::Engine,
     span: Option<(Timestamp, Timestamp)>,
+    parallel: bool,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
@@ -408,7 +427,6 @@ pub fn judge(
             ),
         });
     }
-    let mut engine = engine.clone();
     let facts: Vec<RuleFacts> = plan.rules.iter().map(|r| RuleFacts::of(&r.desc)).collect();
     let mut groups: Vec<(GroupKey, Group)> = tally.groups.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -418,9 +436,10 @@ pub fn judge(
     for (k, g) in &groups {
         *series.entry((k.rule, &k.by)).or_insert(0) += g.count;
     }
-    let mut failed = vec![false; plan.rules.len()];
+    // The groups that reach their rule's threshold, each with the summary it is judged on.
+    let mut jobs = Vec::new();
     for (key, group) in &groups {
-        if failed[key.rule] || group.count < plan.at_least[key.rule] {
+        if group.count < plan.at_least[key.rule] {
             continue;
         }
         let rule = plan.rules[key.rule];
@@ -467,28 +486,51 @@ pub fn judge(
             "last_seen": instant(group.last),
             "first_event_id": group.first.event_id.as_deref(),
         });
+        jobs.push((key, group, rule, spec, summary));
+    }
+    // Each group is evaluated on its own (on the threads of the scan's pool when there are
+    // several: this runs after the workers, with every other core idle); the results are
+    // taken in order, so a broken rule reports its first failure, as one by one.
+    let judged = |engine: &mut regorus::Engine, job: &Job<'_>| -> Judged {
+        let (_, _, rule, _, summary) = job;
         let input = match regorus::Value::from_json_str(&summary.to_string()) {
             Ok(v) => v,
-            Err(e) => {
-                errors.push(eval_error(rule, &e.to_string()));
-                continue;
-            }
+            Err(e) => return Judged::BadInput(e.to_string()),
         };
         engine.set_input(input);
         let result = crate::policy::memory::guard(
             || engine.eval_rule(rule.entry.clone()),
             |e| crate::policy::memory::is_memory_error(e.as_ref()),
         );
-        let items = match result {
+        Judged::Done(match result {
             Ok(v) => crate::policy::eval::deny_items(&v),
             Err(crate::policy::memory::Guarded::Failed(e)) => Err(e.to_string()),
             Err(crate::policy::memory::Guarded::Exceeded(limit)) => {
                 Err(crate::policy::memory::exceeded_message(limit))
             }
-        };
-        let items = match items {
-            Ok(items) => items,
-            Err(msg) => {
+        })
+    };
+    let results: Vec<Judged> = if parallel && jobs.len() > 1 {
+        use rayon::prelude::*;
+        jobs.par_iter()
+            .map_init(|| engine.clone(), judged)
+            .collect()
+    } else {
+        let mut engine = engine.clone();
+        jobs.iter().map(|job| judged(&mut engine, job)).collect()
+    };
+    let mut failed = vec![false; plan.rules.len()];
+    for ((key, group, rule, spec, summary), judged) in jobs.iter().zip(results) {
+        if failed[key.rule] {
+            continue;
+        }
+        let items = match judged {
+            Judged::BadInput(msg) => {
+                errors.push(eval_error(rule, &msg));
+                continue;
+            }
+            Judged::Done(Ok(items)) => items,
+            Judged::Done(Err(msg)) => {
                 // One diagnostic per rule: a broken rule fails on every group.
                 errors.push(eval_error(rule, &msg));
                 failed[key.rule] = true;

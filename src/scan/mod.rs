@@ -500,9 +500,18 @@ pub fn scan_prepared(
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .into_iter()
-            .fold(Part::default(), merge)
+            .reduce(merge)
+            .unwrap_or_default()
     };
     // A single input needs no pool (the example checker scans one file at a time).
+    let pool = (found.inputs.len() > 1 && opts.threads != 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(opts.threads)
+                .build()
+                .ok()
+        })
+        .flatten();
     let part = if found.inputs.len() <= 1 || opts.threads == 1 {
         let mut w = Worker::new(prepared, opts, read_opts, &progress, &bound);
         let mut part = Part::default();
@@ -511,12 +520,9 @@ pub fn scan_prepared(
         }
         part
     } else {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.threads)
-            .build()
-        {
-            Ok(pool) => pool.install(|| work(&found.inputs)),
-            Err(_) => work(&found.inputs),
+        match &pool {
+            Some(pool) => pool.install(|| work(&found.inputs)),
+            None => work(&found.inputs),
         }
     };
     progress.finish();
@@ -531,12 +537,19 @@ pub fn scan_prepared(
                 .and_then(crate::events::Timestamp::parse_rfc3339)
         };
         let span = time(&stats.first_event_time).zip(time(&stats.last_event_time));
-        let (found, errs) = crate::eventscan::windows::judge(
-            prepared.windows(),
-            tally,
-            &prepared.program().engine,
-            span,
-        );
+        let judge = |parallel| {
+            crate::eventscan::windows::judge(
+                prepared.windows(),
+                tally,
+                &prepared.program().engine,
+                span,
+                parallel,
+            )
+        };
+        let (found, errs) = match &pool {
+            Some(pool) => pool.install(|| judge(true)),
+            None => judge(false),
+        };
         for f in found {
             part.events.findings.push(f, listing);
         }

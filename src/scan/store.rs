@@ -10,7 +10,7 @@
 //! the N first of the union, so the listing is the same for any thread count.
 
 use crate::contract::{Finding, Severity};
-use crate::eventscan::value::FnvBuild;
+use crate::eventscan::value::WordHashBuild;
 use crate::suppress::{Exceptions, Unlisted, baseline};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -79,8 +79,8 @@ type Pos = (Arc<str>, u32, u64);
 /// neither its evidence nor its message is made.
 #[derive(Default)]
 pub struct ListingBound {
-    /// By rule id, hashed with FNV: asked for every counted finding, on ids of a few bytes.
-    rules: HashMap<String, BinaryHeap<Pos>, FnvBuild>,
+    /// By rule id, with a cheap hash: asked for every counted finding, on ids of a few bytes.
+    rules: HashMap<String, BinaryHeap<Pos>, WordHashBuild>,
 }
 
 impl ListingBound {
@@ -122,7 +122,7 @@ impl ListingBound {
 /// One worker's event findings (merged into one at the end).
 #[derive(Default)]
 pub struct FindingStore {
-    rules: HashMap<String, RuleFindings, FnvBuild>,
+    rules: HashMap<String, RuleFindings, WordHashBuild>,
     unlisted: Unlisted,
 }
 
@@ -182,6 +182,12 @@ impl FindingStore {
                 } else {
                     &mut ours.reported
                 };
+                // The larger heap stays: a worker's part merged into an empty one moves, it is
+                // not pushed again finding by finding.
+                let mut items = items;
+                if items.len() > heap.len() {
+                    std::mem::swap(heap, &mut items);
+                }
                 // One at a time, so the heap never holds more than cap + 1 findings: extending
                 // it with the other store's whole heap reallocated and copied both (3% of a
                 // 1M-record scan's profile).

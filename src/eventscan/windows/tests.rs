@@ -67,8 +67,14 @@ fn count(
 }
 
 /// `(rule, message, location, fingerprint)` of each finding.
+/// Judged on two threads, as a scan with several inputs does (the test with a full tally
+/// judges on one).
 fn judged(tally: Tally, plan: &Plan<'_>) -> Vec<String> {
-    let (findings, errors) = judge(plan, tally, &PACK.engine, None);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let (findings, errors) = pool.install(|| judge(plan, tally, &PACK.engine, None, true));
     assert!(errors.is_empty(), "{errors:?}");
     let mut out: Vec<String> = findings
         .iter()
@@ -153,7 +159,7 @@ fn a_full_tally_opens_no_group_and_says_its_results_are_incomplete() {
     denied(&mut other, 5, 2);
     t.merge(other);
     assert_eq!((t.len(), t.overflow), (2, 3));
-    let (findings, errors) = judge(&plan, t, &PACK.engine, None);
+    let (findings, errors) = judge(&plan, t, &PACK.engine, None, false);
     assert_eq!(
         findings.len(),
         1,
