@@ -111,6 +111,21 @@ pub trait HeaderFields {
     fn missing(&self, _k: Known) -> bool {
         false
     }
+    /// Whether the value at a path the header does not carry may be one of `allowed` (`false`
+    /// only when it certainly is not); by default [`HeaderFields::field`] decides.
+    fn may_be(&self, path: &str, allowed: &[Box<str>]) -> bool {
+        among(self.field(path), allowed)
+    }
+}
+
+/// Whether `value` may be one of `allowed` (no `*` among them).
+pub fn among(value: Field<'_>, allowed: &[Box<str>]) -> bool {
+    match value {
+        Field::Text(v) => allowed.iter().any(|a| **a == *v),
+        Field::Present | Field::Absent => false,
+        // The reader could not tell cheaply: offer the record, the rule decides.
+        Field::Unknown => true,
+    }
 }
 
 /// A selector as records are checked against it.
@@ -174,17 +189,15 @@ impl Compiled {
         {
             return false;
         }
-        self.fields.iter().all(|c| {
-            let value = match &c.at {
-                At::Known(k) => h.known(*k),
-                At::Path(p) => h.field(p),
-            };
-            match value {
-                Field::Text(v) => c.any || c.allowed.iter().any(|a| **a == *v),
-                Field::Present => c.any,
-                Field::Absent => false,
-                // The reader could not tell cheaply: offer the record, the rule decides.
-                Field::Unknown => true,
+        self.fields.iter().all(|c| match (&c.at, c.any) {
+            (At::Known(k), false) => among(h.known(*k), &c.allowed),
+            (At::Path(p), false) => h.may_be(p, &c.allowed),
+            (at, true) => {
+                let value = match at {
+                    At::Known(k) => h.known(*k),
+                    At::Path(p) => h.field(p),
+                };
+                !matches!(value, Field::Absent)
             }
         }) && (self.any_of.is_empty() || self.any_of.iter().any(|alt| alt.matches(h, false)))
     }

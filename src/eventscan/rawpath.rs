@@ -42,6 +42,41 @@ pub fn lookup<'a>(raw: &'a str, path: &str) -> Field<'a> {
     classify(raw, at)
 }
 
+/// Whether the value at a dotted `path` may be one of `allowed` (compared as [`lookup`]'s
+/// text): `false` only when it certainly is not, found without walking the record. In a record
+/// without a backslash every key is written as it reads, so the member's value follows one of
+/// the places where its key's text appears in quotes before a colon; when none of those
+/// values is allowed, the member's is not either. Otherwise (an allowed value there, or a
+/// backslash anywhere) the answer is `true` and [`lookup`] decides: for `GetParameter` records,
+/// whose `withDecryption` is mostly `false`, this costs a few hundred instructions against
+/// the walk's seven thousand.
+pub fn may_hold(raw: &str, path: &str, allowed: &[Box<str>]) -> bool {
+    let b = raw.as_bytes();
+    if memchr::memchr(b'\\', b).is_some() {
+        return true;
+    }
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let mut quoted = Vec::with_capacity(key.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(key.as_bytes());
+    quoted.push(b'"');
+    memchr::memmem::find_iter(b, &quoted).any(|at| {
+        let colon = ws(b, at + quoted.len());
+        if b.get(colon) != Some(&b':') {
+            return false;
+        }
+        let start = ws(b, colon + 1);
+        let token = match b.get(start) {
+            // Without backslashes, the next quote closes the string.
+            Some(b'"') => memchr::memchr(b'"', &b[start + 1..])
+                .and_then(|n| raw.get(start + 1..start + 1 + n)),
+            Some(b'{' | b'[') | None => None,
+            Some(_) => skip(b, start).and_then(|end| raw.get(start..end)),
+        };
+        token.is_some_and(|t| allowed.iter().any(|a| **a == *t))
+    })
+}
+
 /// The record `raw` without its top-level members named in `drop`, written to `out` (cleared):
 /// the text of the other members, in order, each followed by a comma. Records whose texts are
 /// equal this way are equal values once those members are removed (the same text always reads
@@ -339,6 +374,21 @@ mod tests {
                 agree(&raw, PATHS[path])?;
             }
         }
+
+        /// Never rules out a value the walk finds.
+        #[test]
+        fn may_hold_agrees_with_the_walk_on_mutated_records(
+            which in 0usize..64,
+            path in 0usize..PATHS.len(),
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..4),
+        ) {
+            if let Some(raw) = mutated(which, &edits)
+                && let Field::Text(v) = lookup(&raw, PATHS[path])
+            {
+                let allowed: Vec<Box<str>> = vec!["other".into(), v.as_ref().into()];
+                prop_assert!(may_hold(&raw, PATHS[path], &allowed), "{} in {}", PATHS[path], raw);
+            }
+        }
     }
 
     /// What the full parse says, in the same terms.
@@ -372,6 +422,29 @@ mod tests {
             (want, got) => prop_assert_eq!(&want, got, "{} in {}", path, raw),
         }
         Ok(())
+    }
+
+    #[test]
+    fn may_hold_rules_out_only_what_the_walk_would() {
+        let allowed: Vec<Box<str>> = vec!["true".into()];
+        let p = "requestParameters.withDecryption";
+        let no = |raw: &str| !may_hold(raw, p, &allowed);
+        assert!(no(
+            r#"{"requestParameters":{"name":"/a","withDecryption":false}}"#
+        ));
+        assert!(no(r#"{"requestParameters":{"name":"/a"}}"#));
+        assert!(no(r#"{"requestParameters":{"withDecryption":{"x":true}}}"#));
+        // The key's text as a value is not a key.
+        assert!(no(r#"{"k":"withDecryption","v":true}"#));
+        assert!(!no(r#"{"requestParameters":{"withDecryption" : true}}"#));
+        assert!(!no(r#"{"requestParameters":{"withDecryption":"true"}}"#));
+        // Elsewhere in the record: the walk decides.
+        assert!(!no(r#"{"responseElements":{"withDecryption":true}}"#));
+        // A backslash anywhere: the key may be escaped.
+        assert!(!no(r#"{"requestParameters":{"with\u0044ecryption":true}}"#));
+        assert!(!no(
+            r#"{"a":"\"","requestParameters":{"withDecryption":false}}"#
+        ));
     }
 
     #[test]

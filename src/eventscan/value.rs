@@ -50,15 +50,29 @@ impl Hasher for WordHash {
             word.copy_from_slice(w);
             h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(WORD_K);
         }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
+        let rest = words.remainder().len();
+        if rest > 0 {
+            // The last bytes, as the low bytes of a word: read as the key's last eight bytes
+            // (no copy) when it has eight, the rest shifted out.
+            let word = match bytes.len().checked_sub(8) {
+                Some(from) => {
+                    let mut last = [0u8; 8];
+                    last.copy_from_slice(&bytes[from..]);
+                    u64::from_le_bytes(last) >> (8 * (8 - rest))
+                }
+                None => bytes
+                    .iter()
+                    .rev()
+                    .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+            };
             // The length keeps "a" and "a\0" apart.
-            let word = u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59);
-            h = (h.rotate_left(5) ^ word).wrapping_mul(WORD_K);
+            h = (h.rotate_left(5) ^ word ^ ((rest as u64) << 59)).wrapping_mul(WORD_K);
         }
         self.0 = h;
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(WORD_K);
     }
 }
 

@@ -66,6 +66,10 @@ impl HeaderFields for Fields<'_, '_> {
     fn missing(&self, k: Known) -> bool {
         self.0.lacks(k)
     }
+    fn may_be(&self, path: &str, allowed: &[Box<str>]) -> bool {
+        rawpath::may_hold(self.1, path, allowed)
+            && crate::eventscan::index::among(self.field(path), allowed)
+    }
     fn known(&self, k: Known) -> Field<'_> {
         let h = self.0;
         let text = match k {

@@ -156,3 +156,50 @@ proptest! {
         }
     }
 }
+
+/// The word hash as first written: the last bytes copied into a zeroed word.
+fn padded_hash(bytes: &[u8]) -> u64 {
+    let k = 0x517c_c1b7_2722_0a95_u64;
+    let mut h = 0u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().unwrap())).wrapping_mul(k);
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59))
+            .wrapping_mul(k);
+    }
+    h
+}
+
+proptest! {
+    /// Reading a key's last bytes as its last word, shifted, is the zero-padded word.
+    #[test]
+    fn word_hash_reads_the_last_bytes_as_a_padded_word(
+        bytes in proptest::collection::vec(any::<u8>(), 0..40),
+    ) {
+        use std::hash::Hasher;
+        let mut h = super::WordHash::default();
+        h.write(&bytes);
+        prop_assert_eq!(h.0, padded_hash(&bytes));
+    }
+}
+
+#[test]
+fn word_hash_tells_keys_apart_by_length() {
+    use std::hash::{BuildHasher, Hasher};
+    let hash = |b: &[u8]| {
+        let mut h = super::WordHash::default();
+        h.write(b);
+        h.finish()
+    };
+    assert_ne!(hash(b"a"), hash(b"a\0"));
+    assert_ne!(hash(b"12345678"), hash(b"12345678\0"));
+    // Strings hash with their terminator, as the tables use them.
+    let build = super::WordHashBuild::default();
+    let of = |s: &str| build.hash_one(s);
+    assert_ne!(of("GetParameter"), of("GetParameters"));
+}
