@@ -217,7 +217,30 @@ struct Entry {
 #[derive(Debug, Clone)]
 struct Unkeyed {
     selector: Compiled,
+    quick: Quick,
     rules: Vec<usize>,
+}
+
+/// How an unkeyed selector is checked: the shapes the pack uses (one header field present,
+/// or one of a few values) inline, every record; anything else by [`Compiled::matches`].
+#[derive(Debug, Clone)]
+enum Quick {
+    Present(Known),
+    Among(Known, Vec<Box<str>>),
+    General,
+}
+
+impl Quick {
+    fn of(c: &Compiled) -> Quick {
+        match (&c.sources[..], &c.names[..], &c.fields[..], &c.any_of[..]) {
+            ([], [], [check], []) => match check.at {
+                At::Known(k) if check.any => Quick::Present(k),
+                At::Known(k) => Quick::Among(k, check.allowed.clone()),
+                At::Path(_) => Quick::General,
+            },
+            _ => Quick::General,
+        }
+    }
 }
 
 /// Rule lookup by event name, with a fallback list for rules not keyed on a name.
@@ -258,6 +281,7 @@ impl RuleIndex {
                 None => match idx.unkeyed.iter_mut().find(|u| u.selector == compiled) {
                     Some(u) => u.rules.push(*rule),
                     None => idx.unkeyed.push(Unkeyed {
+                        quick: Quick::of(&compiled),
                         selector: compiled.clone(),
                         rules: vec![*rule],
                     }),
@@ -294,7 +318,12 @@ impl RuleIndex {
             return;
         }
         for u in &self.unkeyed {
-            if u.selector.matches(h, false) {
+            let hit = match &u.quick {
+                Quick::Present(k) => !matches!(h.known(*k), Field::Absent),
+                Quick::Among(k, allowed) => among(h.known(*k), allowed),
+                Quick::General => u.selector.matches(h, false),
+            };
+            if hit {
                 for &r in &u.rules {
                     out.push(r);
                 }
@@ -382,6 +411,66 @@ mod tests {
         let off = RuleIndex::build(&rules, false);
         off.candidates(&H("s3.amazonaws.com", "GetObject", None), &mut out);
         assert_eq!(out, vec![0, 1, 2, 3]);
+    }
+
+    /// Unkeyed selectors, shared or not, decided inline or not: the same rules as checking
+    /// every selector in full.
+    #[test]
+    fn unkeyed_selectors_decide_as_in_full() {
+        let rules = vec![
+            (0, sel(&[], &[], &[("errorCode", &["*"])])),
+            (1, sel(&[], &[], &[("userIdentity.type", &["Root"])])),
+            (2, sel(&["iam.amazonaws.com"], &["CreateUser"], &[])),
+            (3, sel(&[], &[], &[("userIdentity.type", &["Root"])])),
+            (
+                4,
+                sel(&[], &[], &[("userIdentity.type", &["IAMUser", "Root"])]),
+            ),
+            (5, sel(&["iam.amazonaws.com"], &[], &[])),
+            (6, sel(&[], &[], &[("errorCode", &["AccessDenied"])])),
+        ];
+        let idx = RuleIndex::build(&rules, true);
+        assert_eq!(idx.unkeyed.len(), 5, "rules 1 and 3 share one check");
+        struct E(
+            &'static str,
+            &'static str,
+            Option<&'static str>,
+            Option<&'static str>,
+        );
+        impl HeaderFields for E {
+            fn event_source(&self) -> Option<&str> {
+                Some(self.0)
+            }
+            fn event_name(&self) -> Option<&str> {
+                Some(self.1)
+            }
+            fn field(&self, path: &str) -> Field<'_> {
+                let v = match path {
+                    "userIdentity.type" => self.2,
+                    "errorCode" => self.3,
+                    _ => None,
+                };
+                v.map_or(Field::Absent, |t| Field::Text(t.into()))
+            }
+        }
+        let mut out = Vec::new();
+        for src in ["iam.amazonaws.com", "s3.amazonaws.com"] {
+            for name in ["CreateUser", "GetObject"] {
+                for who in [None, Some("Root"), Some("IAMUser"), Some("AssumedRole")] {
+                    for code in [None, Some("AccessDenied"), Some("Throttling")] {
+                        let h = E(src, name, who, code);
+                        idx.candidates(&h, &mut out);
+                        let full: Vec<usize> = idx
+                            .entries
+                            .iter()
+                            .filter(|e| e.selector.matches(&h, false))
+                            .map(|e| e.rule)
+                            .collect();
+                        assert_eq!(out, full, "{src} {name} {who:?} {code:?}");
+                    }
+                }
+            }
+        }
     }
 
     /// Every field read from the record's text, as the scanner does for paths its header

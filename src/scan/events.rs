@@ -70,6 +70,7 @@ impl HeaderFields for Fields<'_, '_> {
         rawpath::may_hold(self.1, path, allowed)
             && crate::eventscan::index::among(self.field(path), allowed)
     }
+    #[inline]
     fn known(&self, k: Known) -> Field<'_> {
         let h = self.0;
         let text = match k {
