@@ -430,6 +430,23 @@ pub fn scan(opts: &ScanOptions, set: &PolicySet, errors: Vec<Diagnostic>) -> Sca
     scan_prepared(&prepared, opts, errors)
 }
 
+/// The order inputs are handed to the workers: as discovered, so that workers read
+/// neighbouring inputs and a rule's first findings come first (few findings are made that
+/// earlier ones found later displace), except the last few, which go largest first: the scan
+/// ends when its last input does, and a large one taken last kept one core busy alone (about
+/// one file's time, 9 ms of a 1M-record archive's 700).
+fn handout_order(inputs: &[Input], threads: usize) -> Vec<&Input> {
+    let mut order: Vec<&Input> = inputs.iter().collect();
+    let tail = order.len().saturating_sub(2 * threads);
+    order[tail..].sort_by_cached_key(|input| {
+        std::cmp::Reverse(match input {
+            Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            _ => 0,
+        })
+    });
+    order
+}
+
 /// Run a scan with rules prepared earlier.
 pub fn scan_prepared(
     prepared: &Prepared<'_>,
@@ -473,6 +490,7 @@ pub fn scan_prepared(
     // made that earlier ones found later displace. Everything the parts hold is sorted or
     // summed at the end, so which worker read which input changes nothing.
     let work = |inputs: &[Input]| -> Part {
+        let inputs = handout_order(inputs, rayon::current_num_threads());
         let next = std::sync::atomic::AtomicUsize::new(0);
         let parts = std::sync::Mutex::new(Vec::new());
         rayon::scope(|scope| {
@@ -480,7 +498,7 @@ pub fn scan_prepared(
                 scope.spawn(|_| {
                     let mut worker: Option<Worker> = None;
                     let mut part = Part::default();
-                    while let Some(input) =
+                    while let Some(&input) =
                         inputs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                     {
                         let w = worker.get_or_insert_with(|| {
@@ -557,4 +575,38 @@ pub fn scan_prepared(
     }
     errors.extend(prepared.errors());
     finish::finish(opts, prepared.set, part, errors, found.skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Input, handout_order};
+
+    #[test]
+    fn inputs_go_out_as_discovered_but_the_last_few_largest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs: Vec<Input> = [5, 1, 7, 2, 9, 3, 8]
+            .iter()
+            .enumerate()
+            .map(|(i, kb)| {
+                let path = dir.path().join(format!("{i}.json"));
+                std::fs::write(&path, vec![b' '; kb * 1024]).unwrap();
+                Input::File(path)
+            })
+            .collect();
+        let names = |order: Vec<&Input>| -> Vec<String> {
+            order
+                .iter()
+                .map(|i| match i {
+                    Input::File(p) => p.file_stem().unwrap().to_string_lossy().into_owned(),
+                    _ => "-".into(),
+                })
+                .collect()
+        };
+        // Two threads: the last four (2, 9, 3, 8 KB) by size, the rest in order.
+        assert_eq!(
+            names(handout_order(&inputs, 2)),
+            ["0", "1", "2", "4", "6", "5", "3"]
+        );
+        assert_eq!(names(handout_order(&inputs[..2], 2)), ["0", "1"]);
+    }
 }
