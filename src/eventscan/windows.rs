@@ -490,7 +490,9 @@ pub fn judge(
     }
     // Each group is evaluated on its own (on the threads of the scan's pool when there are
     // several: this runs after the workers, with every other core idle); the results are
-    // taken in order, so a broken rule reports its first failure, as one by one.
+    // taken in order, so a broken rule reports its first failure, as one by one. A rule that
+    // failed is not evaluated again on the other threads; groups of it that were skipped
+    // before its first failure in order are evaluated when the results are taken.
     let judged = |engine: &mut regorus::Engine, job: &Job<'_>| -> Judged {
         let (_, _, rule, _, summary) = job;
         let input = match regorus::Value::from_json_str(&summary.to_string()) {
@@ -510,21 +512,45 @@ pub fn judge(
             }
         })
     };
-    let results: Vec<Judged> = if parallel && jobs.len() > 1 {
+    let mut engine = engine.clone();
+    // `None`: not evaluated, its rule having failed on another group meanwhile.
+    let results: Vec<Option<Judged>> = if parallel && jobs.len() > 1 {
         use rayon::prelude::*;
+        let stop: Vec<std::sync::atomic::AtomicBool> = plan
+            .rules
+            .iter()
+            .map(|_| std::sync::atomic::AtomicBool::new(false))
+            .collect();
+        let relaxed = std::sync::atomic::Ordering::Relaxed;
         jobs.par_iter()
-            .map_init(|| engine.clone(), judged)
+            .map_init(
+                || engine.clone(),
+                |engine, job| {
+                    if stop[job.0.rule].load(relaxed) {
+                        return None;
+                    }
+                    let j = judged(engine, job);
+                    if matches!(j, Judged::Done(Err(_))) {
+                        stop[job.0.rule].store(true, relaxed);
+                    }
+                    Some(j)
+                },
+            )
             .collect()
     } else {
-        let mut engine = engine.clone();
-        jobs.iter().map(|job| judged(&mut engine, job)).collect()
+        jobs.iter().map(|_| None).collect()
     };
     let mut failed = vec![false; plan.rules.len()];
-    for ((key, group, rule, spec, summary), judged) in jobs.iter().zip(results) {
+    for (job, judged_then) in jobs.iter().zip(results) {
+        let (key, group, rule, spec, summary) = job;
         if failed[key.rule] {
             continue;
         }
-        let items = match judged {
+        let result = match judged_then {
+            Some(j) => j,
+            None => judged(&mut engine, job),
+        };
+        let items = match result {
             Judged::BadInput(msg) => {
                 errors.push(eval_error(rule, &msg));
                 continue;

@@ -217,3 +217,71 @@ proptest! {
         prop_assert_eq!(judged(merged, &plan), judged(one, &plan));
     }
 }
+
+/// A rule that fails on some groups reports its first failure in group order, once, and keeps
+/// what it said of the groups before: judged one by one or on two threads alike.
+#[test]
+fn a_failing_aggregate_rule_reports_its_first_failure_in_order_on_any_thread_count() {
+    let events = [rule("TGE001"), rule("TGE006")];
+    let tga = rule("TGA001");
+    let plan = Plan::new(vec![tga], &events, |_| true, &PACK.params, true);
+    let package = tga
+        .entry
+        .trim_start_matches("data.")
+        .trim_end_matches(".deny");
+    let mut engine = PACK.engine.clone();
+    // A second `deny` body in the rule's package: undefined, unless the group counted 3,
+    // where the rule it reads has two values (an evaluation error).
+    engine
+        .add_policy(
+            "breaks.rego".into(),
+            format!(
+                "package {package}\nimport rego.v1\ndeny contains {{\"msg\": sprintf(\"%v\", [x]), \"resource\": \"r\"}} if {{\n\tx := boom\n}}\nboom := 1 if input.count == 3\nboom := 2 if input.count == 3\n"
+            ),
+        )
+        .unwrap();
+    let path: Arc<str> = Arc::from("f.json");
+    let tally = || {
+        let mut t = Tally::default();
+        let mut i = 0;
+        // Principals u0, u1, u2 denied 2, 3 and 4 times in one window.
+        for (who, times) in [(0u8, 2), (1, 3), (2, 4)] {
+            for _ in 0..times {
+                count(
+                    &mut [&mut t],
+                    &plan,
+                    &path,
+                    i,
+                    &record(i, who, 0, 1, true),
+                    &[0],
+                );
+                i += 1;
+            }
+        }
+        t
+    };
+    let show = |(findings, errors): (Vec<Finding>, Vec<Diagnostic>)| {
+        let f: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
+        let e: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{} {}", e.code, e.message))
+            .collect();
+        (f, e)
+    };
+    let one = show(judge(&plan, tally(), &engine, None, false));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let two = show(pool.install(|| judge(&plan, tally(), &engine, None, true)));
+    assert_eq!(one, two);
+    let (findings, errors) = one;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("policy::eval aggregate rule TGA001 failed"),
+        "{errors:?}"
+    );
+    // u0's group, before the failure in order, was judged; u1's failed; u2's was not judged.
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].contains("user/u0"), "{findings:?}");
+}
