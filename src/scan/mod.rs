@@ -521,8 +521,10 @@ pub fn scan_prepared(
             .reduce(merge)
             .unwrap_or_default()
     };
-    // A single input needs no pool (the example checker scans one file at a time).
-    let pool = (found.inputs.len() > 1 && opts.threads != 1)
+    // A single input needs no pool (the example checker scans one file at a time). The pool
+    // is kept for judging aggregate groups after the workers.
+    let parallel = found.inputs.len() > 1 && opts.threads != 1;
+    let pool = parallel
         .then(|| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(opts.threads)
@@ -530,7 +532,7 @@ pub fn scan_prepared(
                 .ok()
         })
         .flatten();
-    let part = if found.inputs.len() <= 1 || opts.threads == 1 {
+    let part = if !parallel {
         let mut w = Worker::new(prepared, opts, read_opts, &progress, &bound);
         let mut part = Part::default();
         for input in &found.inputs {
