@@ -147,14 +147,7 @@ impl<'a> EventProgram<'a> {
                 });
             }
         }
-        let index = RuleIndex::build(
-            &rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (i, r.desc.selector.clone()))
-                .collect::<Vec<_>>(),
-            use_index,
-        );
+        let index = index_of(&rules, use_index);
         (
             EventProgram {
                 rules,
@@ -174,6 +167,18 @@ impl<'a> EventProgram<'a> {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
+}
+
+/// The prefilter of `rules` (rule `i` is position `i`).
+pub fn index_of(rules: &[&Rule], use_index: bool) -> RuleIndex {
+    RuleIndex::build(
+        &rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, r.desc.selector.clone()))
+            .collect::<Vec<_>>(),
+        use_index,
+    )
 }
 
 fn compile(engine: &mut regorus::Engine, rules: &[&&Rule]) -> Result<Arc<Program>, String> {

@@ -217,8 +217,11 @@ impl<'a, 'p> Worker<'a, 'p> {
                         progress: self.progress,
                         listing: self.listing,
                     };
+                    self.event_worker();
                     events::scan_stream(
-                        self.event_worker(),
+                        &mut self.events,
+                        self.prepared,
+                        self.bound,
                         kind,
                         std::io::Cursor::new(bytes).chain(stdin),
                         "<stdin>",
@@ -256,8 +259,18 @@ impl<'a, 'p> Worker<'a, 'p> {
                         progress: self.progress,
                         listing: self.listing,
                     };
+                    // The first worker to reach an event source compiles the rules; the
+                    // others read ahead meanwhile (`events::FileScan`).
+                    let prepared = self.prepared;
+                    if self.events.is_none()
+                        && (prepared.program_ready() || prepared.claim_compile())
+                    {
+                        self.event_worker();
+                    }
                     if let events::Offer::Handled = events::scan_path(
-                        self.event_worker(),
+                        &mut self.events,
+                        prepared,
+                        self.bound,
                         sniffed,
                         &shown,
                         &read_opts,
@@ -303,6 +316,10 @@ pub struct Prepared<'a> {
     use_rvm: bool,
     /// Compiled on first use: a scan of templates alone never pays for the event pack.
     program: std::sync::OnceLock<(EventProgram<'a>, Vec<Diagnostic>)>,
+    /// A worker has started compiling the program: the others read ahead meanwhile.
+    compiling: std::sync::atomic::AtomicBool,
+    /// The program's prefilter, for workers reading ahead of the compiled program.
+    index: std::sync::OnceLock<crate::eventscan::index::RuleIndex>,
     /// Selected aggregate rules, and how they are fed (made with the program).
     aggregate_rules: Vec<&'a Rule>,
     windows: std::sync::OnceLock<crate::eventscan::windows::Plan<'a>>,
@@ -362,6 +379,8 @@ impl<'a> Prepared<'a> {
             use_index: !opts.no_prefilter,
             use_rvm: !opts.interpreter_only,
             program: std::sync::OnceLock::new(),
+            compiling: std::sync::atomic::AtomicBool::new(false),
+            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -385,6 +404,28 @@ impl<'a> Prepared<'a> {
                 )
             })
             .0
+    }
+
+    /// The compiled event rules if they are ready (never waits).
+    pub fn program_ready(&self) -> bool {
+        self.program.get().is_some()
+    }
+
+    /// Whether the caller should compile the program now: it is not compiled and no other
+    /// worker has started to. A worker told `false` reads ahead with [`Prepared::index`]
+    /// while another compiles.
+    pub fn claim_compile(&self) -> bool {
+        !self.program_ready()
+            && !self
+                .compiling
+                .swap(true, std::sync::atomic::Ordering::AcqRel)
+    }
+
+    /// The event rules' prefilter, the program's own (built from the same rules the same
+    /// way), without compiling them.
+    pub fn index(&self) -> &crate::eventscan::index::RuleIndex {
+        self.index
+            .get_or_init(|| crate::eventscan::program::index_of(&self.event_rules, self.use_index))
     }
 
     /// Which aggregate rules count which event rules (made with the program).
@@ -581,7 +622,52 @@ pub fn scan_prepared(
 
 #[cfg(test)]
 mod tests {
-    use super::{Input, handout_order};
+    use super::{Input, Prepared, ScanOptions, handout_order, scan_prepared};
+    use crate::contract::ScanReport;
+    use crate::policy::{self, LoadOptions};
+
+    /// Scan the Stratus fixtures, with the rules' compile claimed beforehand (as by another
+    /// worker) or not.
+    fn stratus(threads: usize, claimed: bool) -> serde_json::Value {
+        let (set, errors) = policy::load(&LoadOptions {
+            builtin: true,
+            ..Default::default()
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        let opts = ScanOptions {
+            paths: vec![
+                "tests/fixtures/stratus".into(),
+                "tests/fixtures/events".into(),
+            ],
+            threads,
+            selected: set.rules.iter().map(|r| r.desc.id.clone()).collect(),
+            max_findings_per_rule: 3,
+            ..Default::default()
+        };
+        let prepared = Prepared::new(&set, &opts);
+        if claimed {
+            assert!(prepared.claim_compile());
+        }
+        let report: ScanReport = scan_prepared(&prepared, &opts, Vec::new());
+        let mut report = serde_json::to_value(report).unwrap();
+        report["tool"] = serde_json::Value::Null;
+        report
+    }
+
+    /// Records read ahead of the rules (held while another worker compiles them) come out as
+    /// if the rules had been there: the same findings, counts, errors and accounting.
+    #[test]
+    fn reading_ahead_of_the_rules_changes_nothing() {
+        let plain = stratus(1, false);
+        super::events::HELD.set(0);
+        let ahead = stratus(1, true);
+        // One thread, rules claimed: its first event file is read ahead, every candidate held.
+        assert!(super::events::HELD.get() > 0);
+        assert!(plain["findings"].as_array().is_some_and(|f| f.len() > 20));
+        assert_eq!(plain, ahead);
+        let two = stratus(2, true);
+        assert_eq!(plain, two);
+    }
 
     #[test]
     fn inputs_go_out_as_discovered_but_the_last_few_largest_first() {
