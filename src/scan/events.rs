@@ -207,7 +207,17 @@ struct Early<'e, 'p, 'a> {
     bound: &'p std::sync::Mutex<ListingBound>,
     candidates: Vec<usize>,
     held: Vec<Held>,
+    /// The text held, in bytes: past [`READ_AHEAD`], the worker waits for the rules.
+    held_bytes: usize,
 }
+
+/// The text a worker holds at most while reading ahead of the rules (a slow compile of many
+/// user rules must not turn a large file into held memory). Tests hold a few records at most,
+/// so that reaching it is tested too.
+#[cfg(not(test))]
+const READ_AHEAD: usize = 16 << 20;
+#[cfg(test)]
+const READ_AHEAD: usize = 4 << 10;
 
 #[cfg(test)]
 thread_local! {
@@ -242,6 +252,7 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                 bound,
                 candidates: Vec::new(),
                 held: Vec::new(),
+                held_bytes: 0,
             };
             (None, Some(early))
         };
@@ -353,13 +364,20 @@ impl<'e, 'p, 'a> FileScan<'e, 'p, 'a> {
                     .rules
                     .index()
                     .candidates(&Fields(&rec.header, rec.raw), &mut early.candidates);
-                if !early.candidates.is_empty() {
-                    early.held.push(Held {
-                        raw: rec.raw.into(),
-                        index: rec.index,
-                        at: rec.at,
-                    });
+                if early.candidates.is_empty() {
+                    return ControlFlow::Continue(());
                 }
+                early.held.push(Held {
+                    raw: rec.raw.into(),
+                    index: rec.index,
+                    at: rec.at,
+                });
+                early.held_bytes += rec.raw.len();
+                if early.held_bytes <= READ_AHEAD {
+                    return ControlFlow::Continue(());
+                }
+                // Enough held: wait for the rules, then go on with them.
+                self.become_ready();
                 return ControlFlow::Continue(());
             }
             self.become_ready();
