@@ -351,7 +351,13 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    struct H(&'static str, &'static str, Option<&'static str>);
+    /// Event source and name, `userIdentity.type` and `errorCode`.
+    struct H(
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
     impl HeaderFields for H {
         fn event_source(&self) -> Option<&str> {
             Some(self.0)
@@ -360,10 +366,12 @@ mod tests {
             Some(self.1)
         }
         fn field(&self, path: &str) -> Field<'_> {
-            match (path, self.2) {
-                ("userIdentity.type", Some(t)) => Field::Text(t.into()),
-                _ => Field::Absent,
-            }
+            let v = match path {
+                "userIdentity.type" => self.2,
+                "errorCode" => self.3,
+                _ => None,
+            };
+            v.map_or(Field::Absent, |t| Field::Text(t.into()))
         }
     }
 
@@ -397,19 +405,24 @@ mod tests {
         let idx = RuleIndex::build(&rules, true);
         let mut out = Vec::new();
         idx.candidates(
-            &H("cloudtrail.amazonaws.com", "StopLogging", Some("IAMUser")),
+            &H(
+                "cloudtrail.amazonaws.com",
+                "StopLogging",
+                Some("IAMUser"),
+                None,
+            ),
             &mut out,
         );
         assert_eq!(out, vec![0, 2]);
         idx.candidates(
-            &H("ec2.amazonaws.com", "DescribeInstances", Some("Root")),
+            &H("ec2.amazonaws.com", "DescribeInstances", Some("Root"), None),
             &mut out,
         );
         assert_eq!(out, vec![1, 2]);
-        idx.candidates(&H("iam.amazonaws.com", "CreateUser", None), &mut out);
+        idx.candidates(&H("iam.amazonaws.com", "CreateUser", None, None), &mut out);
         assert_eq!(out, vec![2, 3]);
         let off = RuleIndex::build(&rules, false);
-        off.candidates(&H("s3.amazonaws.com", "GetObject", None), &mut out);
+        off.candidates(&H("s3.amazonaws.com", "GetObject", None, None), &mut out);
         assert_eq!(out, vec![0, 1, 2, 3]);
     }
 
@@ -431,34 +444,12 @@ mod tests {
         ];
         let idx = RuleIndex::build(&rules, true);
         assert_eq!(idx.unkeyed.len(), 5, "rules 1 and 3 share one check");
-        struct E(
-            &'static str,
-            &'static str,
-            Option<&'static str>,
-            Option<&'static str>,
-        );
-        impl HeaderFields for E {
-            fn event_source(&self) -> Option<&str> {
-                Some(self.0)
-            }
-            fn event_name(&self) -> Option<&str> {
-                Some(self.1)
-            }
-            fn field(&self, path: &str) -> Field<'_> {
-                let v = match path {
-                    "userIdentity.type" => self.2,
-                    "errorCode" => self.3,
-                    _ => None,
-                };
-                v.map_or(Field::Absent, |t| Field::Text(t.into()))
-            }
-        }
         let mut out = Vec::new();
         for src in ["iam.amazonaws.com", "s3.amazonaws.com"] {
             for name in ["CreateUser", "GetObject"] {
                 for who in [None, Some("Root"), Some("IAMUser"), Some("AssumedRole")] {
                     for code in [None, Some("AccessDenied"), Some("Throttling")] {
-                        let h = E(src, name, who, code);
+                        let h = H(src, name, who, code);
                         idx.candidates(&h, &mut out);
                         let full: Vec<usize> = idx
                             .entries

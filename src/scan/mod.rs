@@ -9,6 +9,7 @@ mod finish;
 pub mod progress;
 pub mod select;
 pub mod store;
+mod time_range;
 
 use crate::adapters::{Adapted, InputError};
 use crate::contract::{Diagnostic, Finding, ScanReport, Severity, Skipped};
@@ -406,7 +407,7 @@ impl<'a> Prepared<'a> {
             .0
     }
 
-    /// The compiled event rules if they are ready (never waits).
+    /// Whether the event rules are compiled (never waits).
     pub fn program_ready(&self) -> bool {
         self.program.get().is_some()
     }
